@@ -1,0 +1,700 @@
+"""The command line: `filterkit clean | classify | corpus build | train | evaluate`.
+
+A thin shell over the library: each command parses its arguments, reads its inputs,
+calls filterkit and formats what comes back. What a paragraph is, and whether it is
+body, is decided in the library only.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from itertools import islice
+from pathlib import Path
+from typing import IO, Iterable, Iterator
+
+from . import __version__
+from .corpus import RENDERINGS, build_corpus
+from .document import Decision, Document, Paragraph
+from .errors import FilterkitError, InputError
+from .filter import DEFAULT_BATCH_SIZE, Filter
+from .segment import INPUT_FORMATS, to_document
+from .train import WCXB_CREDIT, cross_validate, evaluate_model, load_corpus, train
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+SCORE_DIGITS = 4
+
+EXIT_STATUS = """\
+exit status:
+  0  success
+  1  the run failed (model cannot be loaded, output cannot be written, ...)
+  2  usage error, or an input cannot be read (missing file; the only input is
+     not decodable or parseable)
+  3  the run finished but some documents failed: with several FILEs each failure
+     is reported on stderr and the others are processed; with JSONL input a
+     failed record becomes an error record in the output and a summary goes to stderr
+"""
+
+CLEAN_EPILOG = """\
+output:
+  one FILE (or stdin)  the article body: body paragraphs, unchanged and in order,
+                       separated by a blank line, to stdout or -o FILE
+  several FILEs        need -o DIR (created if missing): the body of a/b.html is
+                       written to DIR/b.txt (.gz is stripped first); inputs whose
+                       outputs would collide or overwrite an input are refused.
+                       -o naming an existing directory also selects this mode
+  --jsonl              each input is JSON Lines, one document per record in
+                       --field (default: text); one output record per non-blank
+                       input line, in order, to stdout or -o FILE. Each output
+                       record is the input record, all fields kept, plus:
+                         body        the article body ("" if nothing is body)
+                         title       the record's own string "title" when it has
+                                     one (it is also given to the classifier, so
+                                     repeats of it are labelled title), else the
+                                     detected headline, else null
+                         junk_ratio  share of the document's characters labelled junk
+                         empty       true when the document has no text at all
+                         paragraphs  [{index, label, score, text}]; omitted with
+                                     --no-paragraphs
+                       A line that is not JSON, not an object, lacks the field or
+                       whose field is not a string, or a document that cannot be
+                       read, becomes {...its fields if it was an object, "error":
+                       MESSAGE, "line": N} and the run goes on (exit status 3).
+                       Added fields replace input fields of the same name.
+  -o writes to a temporary file that replaces OUT only when the run finishes.
+  Files ending in .gz are decompressed. Text must be UTF-8 (or UTF-16/32 with a
+  byte-order mark); HTML may declare its own charset.
+"""
+
+CLASSIFY_EPILOG = """\
+output:
+  default        TSV with a header line: doc, index, label, score, text; one row
+                 per paragraph. doc is the FILE as given (<stdin> for stdin); in
+                 doc and text, backslash, tab, newline and carriage return are
+                 written as \\\\ \\t \\n \\r
+  --jsonl        one JSON object per paragraph: doc, index, label, score, reason, text
+  --jsonl-input  each input is JSON Lines, one document per record in --field;
+                 each output line is a labelled record in the format `filterkit
+                 train` reads: the input record without --field, plus "id" (the
+                 record's own, else FILE:LINE), "title" and "paragraphs":
+                 [{text, label, score}]. Correct the labels and retrain. Bad
+                 records become error records as in `filterkit clean --jsonl`.
+  label is "content" (article body) or a junk type: title, related, comment,
+  chrome, promo, meta. score is the model's probability that the paragraph is body.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        _use_utf8_stdout()
+        return args.run(args)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except (InputError, ValueError) as exc:
+        _error(str(exc))
+        return EXIT_USAGE
+    except (FilterkitError, OSError) as exc:
+        _error(_message(exc))
+        return EXIT_FAILED
+
+
+# --- the parser ------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="filterkit", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Turn scraped web articles into their clean article body.",
+        epilog=EXIT_STATUS,
+    )
+    parser.add_argument("--version", action="version", version=f"filterkit {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_clean(commands)
+    _add_classify(commands)
+    _add_corpus(commands)
+    _add_train(commands)
+    _add_evaluate(commands)
+    return parser
+
+
+def _command(commands, name: str, help: str, epilog: str = "", parents=()) -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name, help=help, description=help, epilog=epilog + ("\n" if epilog else "") + EXIT_STATUS,
+        parents=list(parents), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _filter_options() -> argparse.ArgumentParser:
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("files", nargs="*", metavar="FILE",
+                         help="input documents (default: stdin; '-' is stdin)")
+    options.add_argument("--format", choices=INPUT_FORMATS, default="auto",
+                         help="input format (default: auto, HTML when the input starts with markup)")
+    _model_options(options, "the model's own threshold")
+    return options
+
+
+def _model_options(parser: argparse.ArgumentParser, threshold_default: str) -> None:
+    parser.add_argument("--threshold", type=_probability, metavar="P",
+                        help=f"keep paragraphs whose body score is at least P, 0-1 (default: {threshold_default})")
+    parser.add_argument("--model", metavar="PATH",
+                        help="a .joblib model with its .json model card beside it (default: the shipped model)")
+    parser.add_argument("--trust-model", action="store_true",
+                        help="allow loading --model: model files are pickles, which can run code when loaded")
+
+
+def _add_clean(commands) -> None:
+    parser = _command(commands, "clean", "Print the article body of each document.",
+                      CLEAN_EPILOG, parents=[_filter_options()])
+    parser.add_argument("-o", "--output", metavar="OUT", help="output FILE, or DIR for several FILEs")
+    _jsonl_options(parser, "--jsonl", "inputs and output are JSON Lines (see below)")
+    parser.add_argument("--no-paragraphs", action="store_true",
+                        help="with --jsonl: leave out the per-paragraph list")
+    parser.set_defaults(run=run_clean)
+
+
+def _add_classify(commands) -> None:
+    parser = _command(commands, "classify", "Label every paragraph: body (content) or a junk type.",
+                      CLASSIFY_EPILOG, parents=[_filter_options()])
+    parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
+    parser.add_argument("--jsonl", action="store_true", help="write JSON Lines instead of TSV")
+    _jsonl_options(parser, "--jsonl-input", "inputs are JSON Lines; write labelled records (see below)")
+    parser.set_defaults(run=run_classify)
+
+
+def _jsonl_options(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
+    parser.add_argument(flag, dest="jsonl_input", action="store_true", help=help)
+    parser.add_argument("--field", metavar="NAME",
+                        help=f"with {flag}: the record field holding the document (default: text)")
+
+
+def _add_corpus(commands) -> None:
+    corpus = commands.add_parser("corpus", help="Build a labelled corpus.",
+                                 description="Build a labelled corpus.")
+    actions = corpus.add_subparsers(dest="action", required=True, metavar="ACTION")
+    parser = _command(actions, "build",
+                      "Render the pages of a WCXB directory as scraped text and label every "
+                      "paragraph by aligning it with the page's true body.")
+    parser.add_argument("directory", metavar="DIR", help="a WCXB split: html/NNNN.html.gz and ground-truth/NNNN.json")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the labelled JSONL corpus to write")
+    _renderings_option(parser)
+    parser.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="worker processes (default: 1)")
+    parser.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N pages")
+    parser.set_defaults(run=run_corpus_build)
+
+
+def _add_train(commands) -> None:
+    parser = _command(
+        commands, "train",
+        "Train a model on a labelled corpus and save it with its model card. The grouped "
+        "cross-validation that chooses the threshold and smoothing is printed.")
+    parser.add_argument("corpus", metavar="CORPUS", help="labelled JSONL (.gz allowed), e.g. from `corpus build`")
+    parser.add_argument("-o", "--output", required=True, type=_model_path, metavar="PATH",
+                        help="where to save the model, e.g. models/NAME.joblib (card: NAME.json beside it)")
+    parser.add_argument("--kind", choices=("gbt", "linear"), default="gbt", help="model kind (default: gbt)")
+    parser.add_argument("--folds", type=_folds, default=5, metavar="K", help="cross-validation folds (default: 5)")
+    _corpus_options(parser)
+    parser.add_argument("--wcxb", action="store_true",
+                        help="the corpus was built from WCXB: credit it and its licence (CC-BY-4.0) "
+                             "in the model card; required when you share a model trained on it")
+    parser.set_defaults(run=run_train)
+
+
+def _add_evaluate(commands) -> None:
+    parser = _command(
+        commands, "evaluate",
+        "Measure on a labelled corpus: by default, train and test by cross-validation grouped "
+        "by domain; with --model or --shipped-model, score an existing model (only fair on "
+        "documents that model was not trained on).")
+    parser.add_argument("corpus", metavar="CORPUS", help="labelled JSONL (.gz allowed)")
+    parser.add_argument("--kind", choices=("gbt", "linear"),
+                        help="model kind to cross-validate (default: gbt)")
+    parser.add_argument("--folds", type=_folds, metavar="K", help="cross-validation folds (default: 5)")
+    parser.add_argument("--shipped-model", action="store_true", help="evaluate the shipped model")
+    _model_options(parser, "chosen by cross-validation, or the model's own")
+    parser.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT ('-': stdout, instead of the table)")
+    _corpus_options(parser)
+    parser.set_defaults(run=run_evaluate)
+
+
+def _corpus_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N documents (after filtering)")
+    _renderings_option(parser, default=None)
+    parser.add_argument("--page-types", nargs="+", metavar="TYPE", help="only documents of these page types")
+
+
+def _renderings_option(parser: argparse.ArgumentParser, default=RENDERINGS) -> None:
+    parser.add_argument("--renderings", nargs="+", choices=RENDERINGS, default=default, metavar="NAME",
+                        help=f"only these renderings: {', '.join(RENDERINGS)} (default: all)")
+
+
+def _probability(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, got {value}")
+    return number
+
+
+def _positive_int(value: str, minimum: int = 1) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+    return number
+
+
+def _folds(value: str) -> int:
+    return _positive_int(value, minimum=2)
+
+
+def _model_path(value: str) -> str:
+    if not value.endswith(".joblib"):
+        raise argparse.ArgumentTypeError(f"a model path ends in .joblib, got {value!r}")
+    return value
+
+
+# --- reading inputs ----------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One input document as read: where it came from, and its Document or why there is none."""
+
+    source: str
+    line: int | None = None
+    record: dict | None = None
+    document: Document | None = None
+    error: str | None = None
+
+    @property
+    def where(self) -> str:
+        return self.source if self.line is None else f"{self.source}:{self.line}"
+
+
+def _name(path: str) -> str:
+    return STDIN_NAME if path == STDIN else path
+
+
+def _input_paths(args) -> list[str]:
+    """The FILE arguments, checked before any work: stdin at most once, every file readable."""
+    paths = args.files or [STDIN]
+    if paths.count(STDIN) > 1:
+        raise InputError("stdin ('-') can be read only once")
+    for path in paths:
+        if path != STDIN:
+            _require_file(path)
+    if STDIN in paths and sys.stdin.isatty():
+        print("filterkit: reading a document from stdin; end it with Ctrl-D", file=sys.stderr)
+    return paths
+
+
+@contextmanager
+def _open_binary(path: str) -> Iterator[IO[bytes]]:
+    if path == STDIN:
+        yield sys.stdin.buffer
+    elif path.endswith(".gz"):
+        with gzip.open(path, "rb") as stream:
+            yield stream
+    else:
+        with open(path, "rb") as stream:
+            yield stream
+
+
+def read_files(paths: list[str], format: str) -> Iterator[Item]:
+    """Each file one document. When the only input fails, that is an InputError."""
+    for path in paths:
+        item = Item(_name(path))
+        try:
+            with _open_binary(path) as stream:
+                item.document = to_document(stream.read(), format)
+        except (InputError, OSError) as exc:
+            item.error = _message(exc)
+            if len(paths) == 1:
+                raise InputError(f"{item.where}: {item.error}") from exc
+        yield item
+
+
+def read_records(paths: Iterable[str], field: str, format: str) -> Iterator[Item]:
+    """Each non-blank line of each JSONL file one record, read as it is needed."""
+    for path in paths:
+        with _open_binary(path) as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    yield record_item(Item(_name(path), number), line, field, format)
+
+
+def record_item(item: Item, line: bytes, field: str, format: str) -> Item:
+    """The record on `line` and its document, or the reason it has none."""
+    try:
+        record = json.loads(line)
+    except ValueError as exc:  # also UnicodeDecodeError
+        item.error = f"not valid JSON: {exc}"
+        return item
+    if not isinstance(record, dict):
+        item.error = f"the record is a JSON {_json_type(record)}, not an object"
+        return item
+    item.record = record
+    if field not in record:
+        item.error = f"the record has no {field!r} field"
+    elif not isinstance(record[field], str):
+        item.error = f"the {field!r} field is a JSON {_json_type(record[field])}, not a string"
+    else:
+        try:
+            item.document = _with_title(to_document(record[field], format), record.get("title"))
+        except InputError as exc:
+            item.error = str(exc)
+    return item
+
+
+def _with_title(document: Document, title) -> Document:
+    """The record's own title, when it has one, is the document's known title."""
+    return replace(document, title=title) if isinstance(title, str) and title.strip() else document
+
+
+def _json_type(value) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
+             float: "number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+# --- classifying -----------------------------------------------------------------------
+
+
+def make_filter(args) -> Filter:
+    """The Filter the options ask for, its model loaded now: a model problem stops the run
+    before any input is read."""
+    filter = Filter(args.model, threshold=args.threshold, trusted=args.trust_model)
+    filter.model
+    return filter
+
+
+def classified(filter: Filter, items: Iterable[Item],
+               batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[Item, Document | None]]:
+    """Each item with its classified document (None for a failed item), in input order.
+
+    Items are classified `batch_size` documents at a time; failed items never reach
+    the model, so one bad record cannot break its batch."""
+    items = iter(items)
+    while batch := list(islice(items, batch_size)):
+        documents = [item.document for item in batch if item.document is not None]
+        done = iter(filter.classify_many(documents, batch_size=max(len(documents), 1)))
+        for item in batch:
+            yield item, (next(done) if item.document is not None else None)
+
+
+class Failures:
+    """Counts the items that failed, and says so at the end of a run."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.failed: list[Item] = []
+
+    def see(self, item: Item, report: bool = False) -> bool:
+        """Count `item`; True when it failed (and then, if `report`, say why on stderr)."""
+        self.total += 1
+        if item.error is None:
+            return False
+        self.failed.append(item)
+        if report:
+            _error(f"{item.where}: {item.error}")
+        return True
+
+    def exit_status(self, what: str) -> int:
+        """0, or 3 after a summary on stderr; `what`: "files" or "records"."""
+        if not self.failed:
+            return EXIT_OK
+        summary = f"{len(self.failed)} of {self.total} {what} failed"
+        if what == "records":
+            first = self.failed[0]
+            summary += f" and were written as error records; the first, {first.where}: {first.error}"
+        _error(summary)
+        return EXIT_PARTIAL
+
+
+# --- writing outputs ---------------------------------------------------------------------
+
+
+def _use_utf8_stdout() -> None:
+    """Write UTF-8 whatever the locale; text the encoder cannot take (lone surrogates from
+    JSON escapes) is written as its \\u escape rather than failing the run."""
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace", newline="\n")
+
+
+@contextmanager
+def output(path: str | None) -> Iterator[IO[str]]:
+    """A text stream to `path` (None or '-': stdout). A file is written under a temporary
+    name and replaces `path` only when the block finishes without an exception."""
+    if path is None or path == STDIN:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
+            yield stream
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _score(decision: Decision) -> float:
+    return round(decision.score, SCORE_DIGITS)
+
+
+def paragraph_json(paragraph: Paragraph, decision: Decision) -> dict:
+    return {"index": paragraph.index, "label": decision.label, "score": _score(decision),
+            "text": paragraph.text}
+
+
+def clean_record(item: Item, document: Document, paragraphs: bool) -> dict:
+    record = {**item.record, "body": document.body, "title": document.title,
+              "junk_ratio": round(document.junk_ratio, SCORE_DIGITS), "empty": not document.paragraphs}
+    if paragraphs:
+        record["paragraphs"] = [paragraph_json(p, d) for p, d in document.labelled()]
+    return record
+
+
+def labelled_record(item: Item, document: Document, field: str) -> dict:
+    """The labelled-corpus record `filterkit train` reads."""
+    record = {k: v for k, v in item.record.items() if k != field}
+    return {"id": record.get("id", item.where), **record, "title": document.title,
+            "paragraphs": [{"text": p.text, "label": d.label, "score": _score(d)}
+                           for p, d in document.labelled()]}
+
+
+def error_record(item: Item) -> dict:
+    return {**(item.record or {}), "error": item.error, "line": item.line}
+
+
+def tsv_field(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
+
+
+# --- clean -----------------------------------------------------------------------------
+
+
+def run_clean(args) -> int:
+    _jsonl_only(args, ("field", "no_paragraphs"), "--jsonl")
+    paths = _input_paths(args)
+    if args.jsonl_input:
+        return _clean_jsonl(args, paths)
+    if len(paths) > 1 or (args.output and Path(args.output).is_dir()):
+        return _clean_to_directory(args, paths)
+    return _clean_one(args, paths[0])
+
+
+def _clean_one(args, path: str) -> int:
+    filter = make_filter(args)
+    with output(args.output) as out:
+        for item, document in classified(filter, read_files([path], args.format)):
+            _write_body(out, item, document)
+    return EXIT_OK
+
+
+def _clean_to_directory(args, paths: list[str]) -> int:
+    if not args.output:
+        raise InputError("several FILEs: give -o DIR to write one body per file, or use --jsonl")
+    targets = _body_targets(paths, Path(args.output))
+    filter = make_filter(args)
+    failures = Failures()
+    for item, document in classified(filter, read_files(paths, args.format)):
+        if failures.see(item, report=True):
+            continue
+        with output(targets[item.source]) as out:
+            _write_body(out, item, document)
+    return failures.exit_status("files")
+
+
+def _body_targets(paths: list[str], directory: Path) -> dict[str, Path]:
+    """DIR/NAME.txt for each input; refuse names that collide or would overwrite an input."""
+    if STDIN in paths:
+        raise InputError("stdin has no file name to write under -o DIR; clean it on its own with -o FILE")
+    targets: dict[str, Path] = {}
+    inputs = {Path(p).resolve() for p in paths}
+    for path in paths:
+        target = directory / (Path(path.removesuffix(".gz")).stem + ".txt")
+        clash = next((p for p, t in targets.items() if t == target), None)
+        if clash is not None:
+            raise InputError(f"{clash} and {path} would both be written to {target}; clean them in separate runs")
+        if target.resolve() in inputs:
+            raise InputError(f"the body of {path} would overwrite the input {target}; choose another -o DIR")
+        targets[path] = target
+    directory.mkdir(parents=True, exist_ok=True)
+    return targets
+
+
+def _write_body(out: IO[str], item: Item, document: Document) -> None:
+    body = document.body
+    if body:
+        out.write(body + "\n")
+    elif document.paragraphs:
+        _warn(f"{item.where}: no article body found: all {len(document.paragraphs)} paragraphs are junk")
+    else:
+        _warn(f"{item.where}: the document has no text")
+
+
+def _clean_jsonl(args, paths: list[str]) -> int:
+    filter = make_filter(args)
+    failures = Failures()
+    items = read_records(paths, args.field or "text", args.format)
+    with output(args.output) as out:
+        for item, document in classified(filter, items):
+            record = error_record(item) if failures.see(item) else \
+                clean_record(item, document, paragraphs=not args.no_paragraphs)
+            out.write(_json_line(record))
+    return failures.exit_status("records")
+
+
+# --- classify --------------------------------------------------------------------------
+
+
+def run_classify(args) -> int:
+    _jsonl_only(args, ("field",), "--jsonl-input")
+    paths = _input_paths(args)
+    filter = make_filter(args)
+    failures = Failures()
+    if args.jsonl_input:
+        field = args.field or "text"
+        with output(args.output) as out:
+            for item, document in classified(filter, read_records(paths, field, args.format)):
+                record = error_record(item) if failures.see(item) else labelled_record(item, document, field)
+                out.write(_json_line(record))
+        return failures.exit_status("records")
+    with output(args.output) as out:
+        if not args.jsonl:
+            out.write("doc\tindex\tlabel\tscore\ttext\n")
+        for item, document in classified(filter, read_files(paths, args.format)):
+            if failures.see(item, report=True):
+                continue
+            for paragraph, decision in document.labelled():
+                out.write(_paragraph_row(item, paragraph, decision, args.jsonl))
+    return failures.exit_status("files")
+
+
+def _paragraph_row(item: Item, paragraph: Paragraph, decision: Decision, jsonl: bool) -> str:
+    if jsonl:
+        return _json_line({"doc": item.source, "index": paragraph.index, "label": decision.label,
+                           "score": _score(decision), "reason": decision.reason, "text": paragraph.text})
+    return (f"{tsv_field(item.source)}\t{paragraph.index}\t{decision.label}\t"
+            f"{decision.score:.{SCORE_DIGITS}f}\t{tsv_field(paragraph.text)}\n")
+
+
+def _jsonl_only(args, options: tuple[str, ...], flag: str) -> None:
+    if args.jsonl_input:
+        return
+    given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o)]
+    if given:
+        raise InputError(f"{', '.join(given)} only applies with {flag}")
+
+
+# --- corpus, train, evaluate ---------------------------------------------------------------
+
+
+def run_corpus_build(args) -> int:
+    count = build_corpus(args.directory, args.output, renderings=tuple(args.renderings),
+                         jobs=args.jobs, limit=args.limit)
+    print(f"wrote {count} labelled documents to {args.output}")
+    return EXIT_OK
+
+
+def _load_corpus(args):
+    _require_file(args.corpus)
+    return load_corpus(args.corpus, renderings=args.renderings, page_types=args.page_types,
+                       limit=args.limit)
+
+
+def run_train(args) -> int:
+    documents = _load_corpus(args)
+    if not args.wcxb and all(d.rendering in RENDERINGS and d.reference for d in documents):
+        _warn("this corpus looks built from WCXB by `filterkit corpus build`; if so, pass --wcxb "
+              "so that the model card credits it (CC-BY-4.0)")
+    card = train(documents, args.output, kind=args.kind, folds=args.folds,
+                 corpus_name=Path(args.corpus).name, training_data=WCXB_CREDIT if args.wcxb else None,
+                 log=_say)
+    _say(f"saved {args.output} (threshold {card['threshold']:.2f}) and its model card "
+         f"{Path(args.output).with_suffix('.json')}")
+    return EXIT_OK
+
+
+def run_evaluate(args) -> int:
+    with_model = args.model is not None or args.shipped_model
+    if args.model is not None and args.shipped_model:
+        raise InputError("give either --model or --shipped-model, not both")
+    if with_model and (args.kind or args.folds):
+        raise InputError("--kind and --folds set up cross-validation; they do not apply to --model/--shipped-model")
+    documents = _load_corpus(args)
+    if with_model:
+        report = evaluate_model(documents, args.model, trusted=args.trust_model, threshold=args.threshold)
+    else:
+        report = cross_validate(documents, kind=args.kind or "gbt", folds=args.folds or 5,
+                                threshold=args.threshold, log=_warn)
+    if args.json != STDIN:
+        _say(report.to_text())
+    if args.json:
+        with output(args.json) as out:
+            out.write(json.dumps(report.to_json(), indent=2) + "\n")
+    return EXIT_OK
+
+
+def _require_file(path: str) -> None:
+    """Fail before any work when an input file is missing or unreadable."""
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise InputError(_message(exc)) from exc
+
+
+# --- messages --------------------------------------------------------------------------
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def _warn(message: str) -> None:
+    print(f"filterkit: {message}", file=sys.stderr, flush=True)
+
+
+def _error(message: str) -> None:
+    print(f"filterkit: error: {message}", file=sys.stderr, flush=True)
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror and exc.filename:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)
+
+
+def _silence_stdout() -> None:
+    """After the reader of stdout went away: point stdout at /dev/null so that the
+    interpreter's final flush does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

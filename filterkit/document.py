@@ -1,0 +1,101 @@
+"""The data that flows through filterkit: what was read, and what was decided about it.
+
+A `Paragraph` is input: its text exactly as given and its position. A `Decision` is
+output: a label, a score and a reason. A `Document` holds the paragraphs and, once
+classified, one decision per paragraph; classifying never edits a paragraph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Iterator
+
+CONTENT = "content"
+JUNK_TYPES = ("title", "related", "comment", "chrome", "promo", "meta")
+LABELS = (CONTENT, *JUNK_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of input, its text exactly as given."""
+
+    text: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the classifier decided about one paragraph.
+
+    `score` is the probability that the paragraph is article body; `label` is
+    `content` or one of `JUNK_TYPES`; `reason` says in words why.
+    """
+
+    label: str
+    score: float
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.label not in LABELS:
+            raise ValueError(f"unknown label {self.label!r}; expected one of {LABELS}")
+
+    @property
+    def is_content(self) -> bool:
+        return self.label == CONTENT
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document as paragraphs, plus the decisions once it has been classified."""
+
+    paragraphs: tuple[Paragraph, ...]
+    title: str | None = None
+    source_format: str = "text"
+    decisions: tuple[Decision, ...] = ()
+    metadata: dict = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.decisions and len(self.decisions) != len(self.paragraphs):
+            raise ValueError(
+                f"{len(self.decisions)} decisions for {len(self.paragraphs)} paragraphs"
+            )
+
+    @classmethod
+    def from_texts(cls, texts, **kwargs) -> "Document":
+        return cls(tuple(Paragraph(t, i) for i, t in enumerate(texts)), **kwargs)
+
+    @property
+    def texts(self) -> list[str]:
+        return [p.text for p in self.paragraphs]
+
+    @property
+    def is_classified(self) -> bool:
+        return len(self.decisions) == len(self.paragraphs) and bool(self.paragraphs)
+
+    def with_decisions(self, decisions, title: str | None = None) -> "Document":
+        return replace(self, decisions=tuple(decisions), title=title if title is not None else self.title)
+
+    def labelled(self) -> Iterator[tuple[Paragraph, Decision]]:
+        self._require_decisions()
+        return zip(self.paragraphs, self.decisions)
+
+    def body_paragraphs(self) -> list[Paragraph]:
+        return [p for p, d in self.labelled() if d.is_content]
+
+    @property
+    def body(self) -> str:
+        """The article body: content paragraphs, in order, joined by a blank line."""
+        return "\n\n".join(p.text for p in self.body_paragraphs())
+
+    @property
+    def junk_ratio(self) -> float:
+        """Share of the document's characters that were labelled junk."""
+        self._require_decisions()
+        total = sum(len(p.text) for p in self.paragraphs)
+        if not total:
+            return 0.0
+        junk = sum(len(p.text) for p, d in self.labelled() if not d.is_content)
+        return junk / total
+
+    def _require_decisions(self) -> None:
+        if len(self.decisions) != len(self.paragraphs):
+            raise ValueError("this document has not been classified; use filterkit.classify()")

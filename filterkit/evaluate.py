@@ -1,0 +1,199 @@
+"""Evaluation: grouped-by-domain cross-validation and the report filterkit prints.
+
+Every figure is measured on documents whose domain the model never saw in training
+(GroupKFold over `domain`). The report gives, per rendering and page type: paragraph
+precision/recall of the body class (recall = content retention), and the WCXB word F1
+of the cleaned output against the true body, beside the unfiltered input and the
+oracle (the paragraphs the alignment labelled body).
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.model_selection import GroupKFold
+
+from .corpus import LabelledDocument
+from .features import paragraph_rows
+from .metrics import WORD, paragraph_prf
+from .model import body_scores, make_pipeline
+from .smooth import Smoother
+
+THRESHOLDS = tuple(np.round(np.arange(0.05, 0.96, 0.05), 2))
+SMOOTHERS = (Smoother(weight=0.0), Smoother(weight=0.3, certainty=0.3), Smoother(weight=0.5, certainty=0.3),
+             Smoother(weight=0.5, certainty=0.45))
+MIN_RETENTION = 0.98
+RETENTION_RENDERING = "trafilatura-recall"
+
+
+def body_labels(documents: list[LabelledDocument]) -> np.ndarray:
+    return np.array([b for d in documents for b in d.is_body], dtype=int)
+
+
+def fit(documents: list[LabelledDocument], kind: str = "gbt"):
+    """Fit a pipeline on labelled documents."""
+    rows = paragraph_rows([d.document() for d in documents])
+    return make_pipeline(kind).fit(rows, body_labels(documents))
+
+
+def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndarray]:
+    docs = [d.document() for d in documents]
+    scores = body_scores(pipeline, paragraph_rows(docs))
+    return _split(scores, docs)
+
+
+def _split(scores: np.ndarray, docs) -> list[np.ndarray]:
+    out, start = [], 0
+    for doc in docs:
+        out.append(scores[start:start + len(doc.paragraphs)])
+        start += len(doc.paragraphs)
+    return out
+
+
+def cross_validated_scores(documents: list[LabelledDocument], kind: str = "gbt", folds: int = 5,
+                           log=print) -> list[np.ndarray]:
+    """Out-of-fold body scores for every document, folds grouped by domain."""
+    groups = [d.domain or d.id for d in documents]
+    scores: list[np.ndarray | None] = [None] * len(documents)
+    splitter = GroupKFold(n_splits=folds)
+    for fold, (train, test) in enumerate(splitter.split(documents, groups=groups), 1):
+        pipeline = fit([documents[i] for i in train], kind)
+        for i, s in zip(test, score_documents(pipeline, [documents[i] for i in test])):
+            scores[i] = s
+        log(f"fold {fold}/{folds}: trained on {len(train)} documents, scored {len(test)}")
+    return scores
+
+
+@dataclass
+class Row:
+    rendering: str
+    page_type: str
+    documents: int
+    precision: float
+    retention: float
+    word_f1: float
+    unfiltered_f1: float
+    oracle_f1: float
+
+    @property
+    def gap_closed(self) -> float:
+        """How far the cleaned output goes from the unfiltered input to the oracle (1 = all)."""
+        gap = self.oracle_f1 - self.unfiltered_f1
+        return (self.word_f1 - self.unfiltered_f1) / gap if gap > 1e-9 else 1.0
+
+
+@dataclass
+class Report:
+    threshold: float
+    smoother: Smoother
+    rows: list[Row] = field(default_factory=list)
+
+    def row(self, rendering: str = "all", page_type: str = "all") -> Row:
+        return next(r for r in self.rows if r.rendering == rendering and r.page_type == page_type)
+
+    def to_text(self) -> str:
+        head = (f"threshold {self.threshold:.2f}, smoothing {self.smoother.to_dict()}\n"
+                f"{'rendering':<20} {'page type':<14} {'docs':>5} {'para P':>7} {'retain':>7} "
+                f"{'word F1':>8} {'input F1':>8} {'oracle':>7} {'gap closed':>10}")
+        lines = [head]
+        for r in self.rows:
+            lines.append(f"{r.rendering:<20} {r.page_type:<14} {r.documents:>5} {r.precision:>7.3f} "
+                         f"{r.retention:>7.3f} {r.word_f1:>8.3f} {r.unfiltered_f1:>8.3f} "
+                         f"{r.oracle_f1:>7.3f} {r.gap_closed:>10.2f}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {
+            "threshold": self.threshold, "smoothing": self.smoother.to_dict(),
+            "rows": [{**r.__dict__, "gap_closed": r.gap_closed} for r in self.rows],
+        }
+
+
+def report(documents: list[LabelledDocument], scores: list[np.ndarray], threshold: float,
+           smoother: Smoother, counts: list["WordCounts"] | None = None) -> Report:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, d in enumerate(documents):
+        for key in ((d.rendering, d.page_type), (d.rendering, "all"), ("all", d.page_type), ("all", "all")):
+            groups[key].append(i)
+    kept = [smoother.smooth(s) >= threshold for s in scores]
+    counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
+    result = Report(threshold, smoother)
+    for (rendering, page_type), members in sorted(groups.items(), key=_group_order):
+        result.rows.append(_row(rendering, page_type, [documents[i] for i in members],
+                                [kept[i] for i in members], [counts[i] for i in members]))
+    return result
+
+
+def _group_order(item):
+    (rendering, page_type), _ = item
+    return (rendering == "all", rendering, page_type != "all", page_type)
+
+
+class WordCounts:
+    """A document's word counts per paragraph, to score many keep-masks at once (WCXB word F1)."""
+
+    def __init__(self, texts: list[str], reference: str):
+        vocabulary: dict[str, int] = {}
+        rows, cols, vals = [], [], []
+        for i, text in enumerate(texts):
+            for word, count in Counter(WORD.findall(text.lower())).items():
+                rows.append(i)
+                cols.append(vocabulary.setdefault(word, len(vocabulary)))
+                vals.append(count)
+        reference_counts = Counter(WORD.findall(reference.lower()))
+        for word in reference_counts:
+            vocabulary.setdefault(word, len(vocabulary))
+        self.paragraphs = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocabulary)))
+        self.reference = np.zeros(len(vocabulary))
+        for word, count in reference_counts.items():
+            self.reference[vocabulary[word]] = count
+
+    def f1(self, masks: np.ndarray) -> np.ndarray:
+        """Word F1 of the output that keeps paragraphs where masks[t] is true, for each t."""
+        masks = np.atleast_2d(masks).astype(np.float64)
+        got = (self.paragraphs.T @ masks.T).T  # (masks, vocabulary)
+        overlap = np.minimum(got, self.reference).sum(axis=1)
+        got_total, want_total = got.sum(axis=1), self.reference.sum()
+        if want_total == 0:
+            return np.where(got_total == 0, 1.0, 0.0)
+        precision = np.divide(overlap, got_total, out=np.zeros_like(overlap), where=got_total > 0)
+        recall = overlap / want_total
+        total = precision + recall
+        return np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+
+
+def _row(rendering, page_type, documents, kept, counts) -> Row:
+    flat_kept = [k for ks in kept for k in ks]
+    flat_true = [t for d in documents for t in d.is_body]
+    paragraphs = paragraph_prf(flat_kept, flat_true)
+    f1, unfiltered, oracle = [], [], []
+    for d, k, c in zip(documents, kept, counts):
+        masks = np.array([k, np.ones(len(k), bool), d.is_body]).reshape(3, len(k))
+        got, full, best = c.f1(masks)
+        f1.append(got)
+        unfiltered.append(full)
+        oracle.append(best)
+    return Row(rendering, page_type, len(documents), paragraphs.precision, paragraphs.recall,
+               float(np.mean(f1)), float(np.mean(unfiltered)), float(np.mean(oracle)))
+
+
+def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoother]:
+    """The smoothing and threshold with the best mean word F1 over all documents, among
+    those that keep at least MIN_RETENTION of the body paragraphs of the trafilatura rendering."""
+    counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
+    retention_docs = [i for i, d in enumerate(documents) if d.rendering == RETENTION_RENDERING] or \
+        list(range(len(documents)))
+    thresholds = np.asarray(THRESHOLDS)[:, None]
+    best, best_f1 = (0.5, SMOOTHERS[0]), -1.0
+    for smoother in SMOOTHERS:
+        masks = [smoother.smooth(s)[None, :] >= thresholds for s in scores]
+        f1 = np.mean([c.f1(m) for c, m in zip(counts, masks)], axis=0)
+        kept_body = sum(np.sum(masks[i] & np.asarray(documents[i].is_body, bool), axis=1) for i in retention_docs)
+        body = sum(sum(documents[i].is_body) for i in retention_docs) or 1
+        retention = kept_body / body
+        for t, threshold in enumerate(THRESHOLDS):
+            if retention[t] >= MIN_RETENTION and f1[t] > best_f1:
+                best, best_f1 = (float(threshold), smoother), f1[t]
+    return best

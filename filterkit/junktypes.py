@@ -1,0 +1,180 @@
+"""Junk → junk type: say *what kind* of junk each non-body paragraph is.
+
+The body/junk decision is the model's; this step only names the junk, from cue
+lexicons kept as data (`filterkit/lexicons/LANG.json`) and the paragraph's place:
+1. its own cue ('Leave a Reply' → comment, 'Also Read' → related), longest cue wins;
+2. a headline just before the body is the title, and so is any repeat of it;
+3. otherwise the type of the nearest cue above it in the same run of junk
+   (the headlines under 'Recent News' are related);
+4. otherwise its shape: a short line is chrome, a headline after the body a teaser,
+   prose after the body a comment.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .document import JUNK_TYPES
+
+_WORD = re.compile(r"\w+")
+_EDGE_SYMBOLS = re.compile(r"^[\W_]+|[\W_]+$")
+_SPACES = re.compile(r"\s+")
+CONTAINS_MAX_WORDS = 40
+TITLE_SIMILARITY = 0.6
+MAX_TITLE_LINES = 3
+MAX_INHERIT_DISTANCE = 15
+
+
+@dataclass(frozen=True)
+class Cue:
+    junk_type: str
+    phrase: str
+
+    @property
+    def reason(self) -> str:
+        return f"cue '{self.phrase.strip()}'"
+
+
+class Lexicon:
+    """Cue phrases for the junk types of one or more languages."""
+
+    def __init__(self, entries: dict[str, dict[str, list[str]]]):
+        self.start: list[tuple[str, str]] = []
+        self.whole: dict[str, str] = {}
+        self.contains: list[tuple[str, str]] = []
+        for junk_type, modes in entries.items():
+            for phrase in modes.get("start", []):
+                self.start.append((phrase.lower(), junk_type))
+            for phrase in modes.get("whole", []):
+                self.whole.setdefault(_normalise(phrase), junk_type)
+            for phrase in modes.get("contains", []):
+                self.contains.append((phrase.lower(), junk_type))
+
+    def match(self, text: str) -> Cue | None:
+        normalised = _normalise(text)
+        if not normalised:
+            return None
+        if normalised in self.whole:
+            return Cue(self.whole[normalised], normalised)
+        best: Cue | None = None
+        for phrase, junk_type in self.start:
+            if normalised.startswith(phrase) and _ends_at_word_edge(normalised, len(phrase)):
+                if best is None or len(phrase) > len(best.phrase):
+                    best = Cue(junk_type, phrase)
+        if len(_WORD.findall(normalised)) <= CONTAINS_MAX_WORDS:
+            for phrase, junk_type in self.contains:
+                if phrase in normalised and (best is None or len(phrase) > len(best.phrase)):
+                    best = Cue(junk_type, phrase)
+        return best
+
+
+def _normalise(text: str) -> str:
+    text = _SPACES.sub(" ", text.strip().lower())
+    # Keep '(' as an opening: '(With inputs from agencies)' starts with '(with inputs'.
+    return _EDGE_SYMBOLS.sub("", text) if not text.startswith("(") else text.rstrip(" .")
+
+
+def _ends_at_word_edge(text: str, end: int) -> bool:
+    return end >= len(text) or not (text[end].isalnum() and text[end - 1].isalnum())
+
+
+@lru_cache(maxsize=None)
+def load_lexicon(languages: tuple[str, ...] = ("en",)) -> Lexicon:
+    """The merged cue lexicon of these languages (codes of files in filterkit/lexicons)."""
+    entries: dict[str, dict[str, list[str]]] = {t: {} for t in JUNK_TYPES if t != "title"}
+    folder = resources.files("filterkit.lexicons")
+    for language in languages:
+        resource = folder / f"{language}.json"
+        if not resource.is_file():
+            continue
+        data = json.loads(resource.read_text(encoding="utf-8"))
+        for junk_type in entries:
+            for mode, phrases in data.get(junk_type, {}).items():
+                entries[junk_type].setdefault(mode, []).extend(phrases)
+    return Lexicon(entries)
+
+
+LANGUAGE_CODES = {"English": "en", "German": "de", "French": "fr", "Spanish": "es"}
+
+
+@dataclass(frozen=True)
+class Typed:
+    junk_type: str
+    reason: str
+
+
+class JunkTyper:
+    """Assign a junk type, with a reason, to every paragraph the model did not keep."""
+
+    def __init__(self, language: str = "English"):
+        code = LANGUAGE_CODES.get(language)
+        self.lexicon = load_lexicon(("en",) if code in (None, "en") else ("en", code))
+
+    def assign(self, texts: list[str], is_body: list[bool], title: str | None = None) -> list[Typed | None]:
+        """A `Typed` for each junk paragraph, None for body paragraphs."""
+        cues = [None if body else self.lexicon.match(t) for t, body in zip(texts, is_body)]
+        typed: list[Typed | None] = [None] * len(texts)
+        for i, cue in enumerate(cues):
+            if cue is not None:
+                typed[i] = Typed(cue.junk_type, cue.reason)
+        for i in self._title_lines(texts, is_body, cues, title):
+            typed[i] = Typed("title", "headline before the body" if title is None else "repeats the title")
+        last_body = max((i for i, b in enumerate(is_body) if b), default=-1)
+        for i, text in enumerate(texts):
+            if is_body[i] or typed[i] is not None:
+                continue
+            typed[i] = self._inherited(i, typed, is_body) or _by_shape(text, after_body=i > last_body)
+        return typed
+
+    def _title_lines(self, texts, is_body, cues, title) -> list[int]:
+        if title:
+            title_words = set(_WORD.findall(title.lower()))
+            return [i for i, t in enumerate(texts)
+                    if not is_body[i] and _jaccard(set(_WORD.findall(t.lower())), title_words) >= TITLE_SIMILARITY]
+        first_body = next((i for i, b in enumerate(is_body) if b), len(texts))
+        lines: list[int] = []
+        for i in range(first_body - 1, -1, -1):
+            if cues[i] is not None and cues[i].junk_type == "meta":
+                continue  # a byline between the headline and the body
+            if cues[i] is not None or not _headline_like(texts[i]) or len(lines) == MAX_TITLE_LINES:
+                break
+            lines.append(i)
+        if not lines:
+            return []
+        headline = set(_WORD.findall(texts[min(lines)].lower()))
+        repeats = [i for i, t in enumerate(texts) if not is_body[i] and i not in lines
+                   and _jaccard(set(_WORD.findall(t.lower())), headline) >= 0.9]
+        return sorted(lines) + repeats
+
+    @staticmethod
+    def _inherited(i: int, typed, is_body) -> Typed | None:
+        for j in range(i - 1, max(i - MAX_INHERIT_DISTANCE, -1), -1):
+            if is_body[j]:
+                return None
+            above = typed[j]
+            if above is not None and above.reason.startswith("cue") and above.junk_type != "title":
+                return Typed(above.junk_type, f"under {above.reason}")
+        return None
+
+
+def _headline_like(text: str) -> bool:
+    words = _WORD.findall(text)
+    return 3 <= len(words) <= 30 and not text.rstrip().endswith((".", ":", ";", ","))
+
+
+def _by_shape(text: str, after_body: bool) -> Typed:
+    n_words = len(_WORD.findall(text))
+    if n_words <= 3:
+        return Typed("chrome", "short line")
+    if after_body and _headline_like(text):
+        return Typed("related", "headline after the body")
+    if after_body and n_words >= 15:
+        return Typed("comment", "prose after the body")
+    return Typed("chrome", "outside the body")
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

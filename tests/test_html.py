@@ -1,0 +1,195 @@
+"""parse_html and page_blocks: a page as a naive scraper sees it, minus invisible text."""
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from filterkit.errors import InputError
+from filterkit.html import parse_html, page_blocks
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Tram line to reach new hospital | Riverside Gazette</title>
+  <style>body { font-family: Georgia, serif; } .ad { display: block; }</style>
+  <script>window.dataLayer = window.dataLayer || []; dataLayer.push({page: "article"});</script>
+</head>
+<body>
+  <header>
+    <a class="logo" href="/">Riverside Gazette</a>
+    <nav>
+      <ul>
+        <li><a href="/">Home</a></li>
+        <li><a href="/news">News</a></li>
+        <li><a href="/sport">Sport</a></li>
+      </ul>
+    </nav>
+  </header>
+  <main>
+    <article>
+      <h1>Tram line to reach new hospital by 2027</h1>
+      <p class="byline">By <a href="/staff/jane-doe">Jane Doe</a>, transport correspondent</p>
+      <p>The city council voted on Tuesday to extend the
+         <a href="/tags/tram">tram line</a> to the new hospital, a project
+         that will cost <b>&euro;48 million</b> and take about eighteen months.</p>
+      <p>Work will start in the spring. The route will run along:</p>
+      <ul>
+        <li>Station Road, between the bus depot and the river;</li>
+        <li>the old canal towpath;</li>
+        <li>Hospital Avenue, ending at the main entrance.</li>
+      </ul>
+      <p>Opponents say the money would be better spent on buses.<script>trackRead("p3")</script> The
+         council disagrees.</p>
+    </article>
+    <noscript>Please enable JavaScript to read comments.</noscript>
+    <template><p>Template comment placeholder</p></template>
+  </main>
+  <footer>
+    <p>&copy; 2025 Riverside Gazette. All rights reserved.</p>
+    <p><a href="/privacy">Privacy</a> | <a href="/terms">Terms</a></p>
+  </footer>
+</body>
+</html>
+"""
+
+
+def test_blocks_of_a_realistic_page_in_document_order():
+    assert page_blocks(parse_html(PAGE)) == [
+        "Riverside Gazette",
+        "Home",
+        "News",
+        "Sport",
+        "Tram line to reach new hospital by 2027",
+        "By Jane Doe, transport correspondent",
+        "The city council voted on Tuesday to extend the tram line to the new hospital, "
+        "a project that will cost \u20ac48 million and take about eighteen months.",
+        "Work will start in the spring. The route will run along:",
+        "Station Road, between the bus depot and the river;",
+        "the old canal towpath;",
+        "Hospital Avenue, ending at the main entrance.",
+        "Opponents say the money would be better spent on buses. The council disagrees.",
+        "\u00a9 2025 Riverside Gazette. All rights reserved.",
+        "Privacy | Terms",
+    ]
+
+
+def test_bytes_and_str_give_the_same_blocks():
+    assert page_blocks(parse_html(PAGE.encode("utf-8"))) == page_blocks(parse_html(PAGE))
+
+
+def test_invisible_text_never_appears():
+    page = """<html><head><title>Page title</title>
+    <style>p { color: red }</style></head><body>
+    <p>Visible one.</p>
+    <script type="application/ld+json">{"headline": "SCRIPT-TEXT"}</script>
+    <style>.x { content: "STYLE-TEXT" }</style>
+    <noscript><img src="pixel.gif">NOSCRIPT-TEXT</noscript>
+    <template><div>TEMPLATE-TEXT</div></template>
+    <div hidden>HIDDEN-ATTR-TEXT <p>nested HIDDEN-ATTR-CHILD</p></div>
+    <div style="color: red; DISPLAY : none">DISPLAY-NONE-TEXT</div>
+    <span style="visibility:hidden">VISIBILITY-TEXT</span>
+    <div aria-hidden="true"><p>ARIA-HIDDEN-TEXT</p></div>
+    <!-- COMMENT-TEXT -->
+    <svg><text>SVG-TEXT</text></svg>
+    <select><option>OPTION-TEXT</option></select>
+    <p>Visible two.</p>
+    </body></html>"""
+    blocks = page_blocks(parse_html(page))
+    text = " ".join(blocks)
+    assert "TEXT" not in text and "Page title" not in text
+    assert blocks == ["Visible one.", "Visible two."]
+
+
+def test_aria_hidden_false_is_visible():
+    assert page_blocks(parse_html('<div aria-hidden="false"><p>Shown</p></div>')) == ["Shown"]
+
+
+def test_tail_text_after_a_skipped_element_is_kept():
+    page = (
+        "<p>Before the script <script>var x = 1;</script>and after it, "
+        '<span hidden>secret</span>after the hidden span, '
+        '<b style="display:none">gone</b>after the hidden bold.</p>'
+    )
+    assert page_blocks(parse_html(page)) == [
+        "Before the script and after it, after the hidden span, after the hidden bold."
+    ]
+
+
+def test_inline_markup_stays_in_one_block_and_br_splits():
+    page = "<p>A <a href='#'>link</a>, <b>bold</b>, <i>italic</i> and <code>code</code>.<br>Next line</p>"
+    assert page_blocks(parse_html(page)) == ["A link, bold, italic and code.", "Next line"]
+
+
+@pytest.mark.parametrize("page, expected", [
+    ("<html><body><p>Truncated paragraph with <b>bold and <a href=x>a link",
+     ["Truncated paragraph with bold and a link"]),
+    ("<p>one<p>two<li>three<div>four</span></p>five", ["one", "two", "three", "four", "five"]),
+    ("<div><p>Unclosed div and a stray </td></tr> end tag</div><p>after",
+     ["Unclosed div and a stray end tag", "after"]),
+    ("no markup at all, just text", ["no markup at all, just text"]),
+    ("<td>cell one<td>cell two", ["cell one", "cell two"]),
+])
+def test_malformed_or_truncated_html_still_yields_blocks(page, expected):
+    # Where libxml2's recovery puts block boundaries may vary; the text may not.
+    got = page_blocks(parse_html(page))
+    assert "".join("".join(got).split()) == "".join("".join(expected).split())
+    assert got[0].startswith(expected[0]) and got[-1].endswith(expected[-1])
+
+
+@pytest.mark.parametrize("markup", ["", "   \n", b"", "<!-- only a comment -->"])
+def test_empty_input_raises_input_error(markup):
+    with pytest.raises(InputError):
+        parse_html(markup)
+
+
+def test_declared_windows_1252_bytes_decode():
+    page = ('<html><head><meta charset="windows-1252"></head>'
+            "<body><p>Caf\u00e9 \u201cna\u00efve\u201d \u2013 5\u20ac</p></body></html>")
+    assert page_blocks(parse_html(page.encode("cp1252"))) == ["Caf\u00e9 \u201cna\u00efve\u201d \u2013 5\u20ac"]
+
+
+def test_http_equiv_charset_declaration():
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'
+            "</head><body><p>Gr\u00fc\u00dfe aus K\u00f6ln</p></body></html>")
+    assert page_blocks(parse_html(page.encode("latin-1"))) == ["Gr\u00fc\u00dfe aus K\u00f6ln"]
+
+
+@pytest.mark.parametrize("prefix", ["", "<html><head><title>t</title></head><body>", "\ufeff"])
+def test_undeclared_utf8_bytes_decode_as_utf8(prefix):
+    # Many saved pages carry their charset only in the HTTP header: libxml2 alone
+    # would read these bytes as Latin-1 ("CafÃ©").
+    page = prefix + "<p>Caf\u00e9 \u2014 \u201cna\u00efve\u201d, \u65e5\u672c</p>"
+    assert page_blocks(parse_html(page.encode("utf-8"))) == ["Caf\u00e9 \u2014 \u201cna\u00efve\u201d, \u65e5\u672c"]
+
+
+def test_str_with_an_xml_encoding_declaration():
+    page = '<?xml version="1.0" encoding="iso-8859-1"?><html><body><p>Caf\u00e9</p></body></html>'
+    assert page_blocks(parse_html(page)) == ["Caf\u00e9"]
+
+
+def test_nesting_deeper_than_libxml2s_default_limit_keeps_all_text():
+    depth = 1000  # libxml2 silently stops at 256 levels unless told otherwise
+    page = "<body><p>before</p>" + "<div>" * depth + "<p>deep</p>" + "</div>" * depth + "<p>after</p>"
+    assert page_blocks(parse_html(page)) == ["before", "deep", "after"]
+
+
+def test_nesting_5000_divs_deep_does_not_crash():
+    depth = 5000
+    page = "<body><p>before</p>" + "<div>" * depth + "<p>deep</p>" + "</div>" * depth + "<p>after</p>"
+    try:
+        blocks = page_blocks(parse_html(page))
+    except InputError as exc:  # beyond what libxml2 parses: a typed error, never a partial page
+        assert "depth" in str(exc).lower()
+    else:
+        assert blocks == ["before", "deep", "after"]
+
+
+def test_walk_is_iterative_on_a_5000_level_tree():
+    root = etree.Element("html")
+    node = etree.SubElement(root, "body")
+    for _ in range(5000):
+        node = etree.SubElement(node, "div")
+    node.text = "deep"
+    node.tail = "tail"
+    assert page_blocks(root) == ["deep", "tail"]
