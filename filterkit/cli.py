@@ -11,6 +11,7 @@ import gzip
 import json
 import os
 import sys
+import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -40,6 +41,8 @@ exit status:
      is reported on stderr and the others are processed; with JSONL input a
      failed record becomes an error record in the output and a summary goes to stderr
 """
+# corpus, train and evaluate either finish or fail: no status 3.
+EXIT_STATUS_WHOLE = "\n".join(EXIT_STATUS.splitlines()[:5]) + "\n"
 
 CLEAN_EPILOG = """\
 output:
@@ -66,7 +69,7 @@ output:
                        whose field is not a string, or a document that cannot be
                        read, becomes {...its fields if it was an object, "error":
                        MESSAGE, "line": N} and the run goes on (exit status 3).
-                       Added fields replace input fields of the same name.
+                       The other added fields replace input fields of the same name.
   -o writes to a temporary file that replaces OUT only when the run finishes.
   Files ending in .gz are decompressed. Text must be UTF-8 (or UTF-16/32 with a
   byte-order mark); HTML may declare its own charset.
@@ -131,9 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command(commands, name: str, help: str, epilog: str = "", parents=()) -> argparse.ArgumentParser:
+def _command(commands, name: str, help: str, description: str = "", epilog: str = "",
+             parents=(), exit_status: str = EXIT_STATUS_WHOLE) -> argparse.ArgumentParser:
     return commands.add_parser(
-        name, help=help, description=help, epilog=epilog + ("\n" if epilog else "") + EXIT_STATUS,
+        name, help=help, description=textwrap.fill(f"{help} {description}".strip(), 79),
+        epilog=epilog + ("\n" if epilog else "") + exit_status,
         parents=list(parents), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
 
@@ -144,22 +149,22 @@ def _filter_options() -> argparse.ArgumentParser:
                          help="input documents (default: stdin; '-' is stdin)")
     options.add_argument("--format", choices=INPUT_FORMATS, default="auto",
                          help="input format (default: auto, HTML when the input starts with markup)")
-    _model_options(options, "the model's own threshold")
+    _model_options(options, "the model's own", "the shipped model")
     return options
 
 
-def _model_options(parser: argparse.ArgumentParser, threshold_default: str) -> None:
+def _model_options(parser: argparse.ArgumentParser, threshold_default: str, model_default: str) -> None:
     parser.add_argument("--threshold", type=_probability, metavar="P",
                         help=f"keep paragraphs whose body score is at least P, 0-1 (default: {threshold_default})")
     parser.add_argument("--model", metavar="PATH",
-                        help="a .joblib model with its .json model card beside it (default: the shipped model)")
+                        help=f"a .joblib model with its .json model card beside it (default: {model_default})")
     parser.add_argument("--trust-model", action="store_true",
                         help="allow loading --model: model files are pickles, which can run code when loaded")
 
 
 def _add_clean(commands) -> None:
-    parser = _command(commands, "clean", "Print the article body of each document.",
-                      CLEAN_EPILOG, parents=[_filter_options()])
+    parser = _command(commands, "clean", "Write the article body of each document.",
+                      epilog=CLEAN_EPILOG, parents=[_filter_options()], exit_status=EXIT_STATUS)
     parser.add_argument("-o", "--output", metavar="OUT", help="output FILE, or DIR for several FILEs")
     _jsonl_options(parser, "--jsonl", "inputs and output are JSON Lines (see below)")
     parser.add_argument("--no-paragraphs", action="store_true",
@@ -169,7 +174,7 @@ def _add_clean(commands) -> None:
 
 def _add_classify(commands) -> None:
     parser = _command(commands, "classify", "Label every paragraph: body (content) or a junk type.",
-                      CLASSIFY_EPILOG, parents=[_filter_options()])
+                      epilog=CLASSIFY_EPILOG, parents=[_filter_options()], exit_status=EXIT_STATUS)
     parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     parser.add_argument("--jsonl", action="store_true", help="write JSON Lines instead of TSV")
     _jsonl_options(parser, "--jsonl-input", "inputs are JSON Lines; write labelled records (see below)")
@@ -186,9 +191,9 @@ def _add_corpus(commands) -> None:
     corpus = commands.add_parser("corpus", help="Build a labelled corpus.",
                                  description="Build a labelled corpus.")
     actions = corpus.add_subparsers(dest="action", required=True, metavar="ACTION")
-    parser = _command(actions, "build",
-                      "Render the pages of a WCXB directory as scraped text and label every "
-                      "paragraph by aligning it with the page's true body.")
+    parser = _command(actions, "build", "Build a labelled corpus from a WCXB directory.",
+                      "Each page is rendered as scraped text and every paragraph is labelled "
+                      "by aligning it with the page's true body.")
     parser.add_argument("directory", metavar="DIR", help="a WCXB split: html/NNNN.html.gz and ground-truth/NNNN.json")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the labelled JSONL corpus to write")
     _renderings_option(parser)
@@ -199,9 +204,9 @@ def _add_corpus(commands) -> None:
 
 def _add_train(commands) -> None:
     parser = _command(
-        commands, "train",
-        "Train a model on a labelled corpus and save it with its model card. The grouped "
-        "cross-validation that chooses the threshold and smoothing is printed.")
+        commands, "train", "Train a model on a labelled corpus.",
+        "The model is saved with its model card; the cross-validation grouped by domain "
+        "that chooses its threshold and smoothing is printed.")
     parser.add_argument("corpus", metavar="CORPUS", help="labelled JSONL (.gz allowed), e.g. from `corpus build`")
     parser.add_argument("-o", "--output", required=True, type=_model_path, metavar="PATH",
                         help="where to save the model, e.g. models/NAME.joblib (card: NAME.json beside it)")
@@ -216,16 +221,17 @@ def _add_train(commands) -> None:
 
 def _add_evaluate(commands) -> None:
     parser = _command(
-        commands, "evaluate",
-        "Measure on a labelled corpus: by default, train and test by cross-validation grouped "
-        "by domain; with --model or --shipped-model, score an existing model (only fair on "
-        "documents that model was not trained on).")
+        commands, "evaluate", "Measure body/junk accuracy on a labelled corpus.",
+        "By default a model of --kind is trained and tested by cross-validation grouped by "
+        "domain. With --model or --shipped-model an existing model is scored instead: only "
+        "fair on documents that model was not trained on.")
     parser.add_argument("corpus", metavar="CORPUS", help="labelled JSONL (.gz allowed)")
     parser.add_argument("--kind", choices=("gbt", "linear"),
                         help="model kind to cross-validate (default: gbt)")
     parser.add_argument("--folds", type=_folds, metavar="K", help="cross-validation folds (default: 5)")
     parser.add_argument("--shipped-model", action="store_true", help="evaluate the shipped model")
-    _model_options(parser, "chosen by cross-validation, or the model's own")
+    _model_options(parser, "chosen by cross-validation, or the model's own",
+                   "none: cross-validate a new model")
     parser.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT ('-': stdout, instead of the table)")
     _corpus_options(parser)
     parser.set_defaults(run=run_evaluate)
@@ -346,7 +352,7 @@ def record_item(item: Item, line: bytes, field: str, format: str) -> Item:
     """The record on `line` and its document, or the reason it has none."""
     try:
         record = json.loads(line)
-    except ValueError as exc:  # also UnicodeDecodeError
+    except (ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
         item.error = f"not valid JSON: {exc}"
         return item
     if not isinstance(record, dict):
@@ -405,15 +411,16 @@ class Failures:
     """Counts the items that failed, and says so at the end of a run."""
 
     def __init__(self) -> None:
-        self.total = 0
-        self.failed: list[Item] = []
+        self.total = self.failed = 0
+        self.first: Item | None = None
 
     def see(self, item: Item, report: bool = False) -> bool:
         """Count `item`; True when it failed (and then, if `report`, say why on stderr)."""
         self.total += 1
         if item.error is None:
             return False
-        self.failed.append(item)
+        self.failed += 1
+        self.first = self.first or item
         if report:
             _error(f"{item.where}: {item.error}")
         return True
@@ -422,10 +429,10 @@ class Failures:
         """0, or 3 after a summary on stderr; `what`: "files" or "records"."""
         if not self.failed:
             return EXIT_OK
-        summary = f"{len(self.failed)} of {self.total} {what} failed"
+        summary = f"{self.failed} of {self.total} {what} failed"
         if what == "records":
-            first = self.failed[0]
-            summary += f" and were written as error records; the first, {first.where}: {first.error}"
+            summary += (f" and were written as error records; the first, "
+                        f"{self.first.where}: {self.first.error}")
         _error(summary)
         return EXIT_PARTIAL
 
@@ -618,6 +625,7 @@ def _jsonl_only(args, options: tuple[str, ...], flag: str) -> None:
 
 
 def run_corpus_build(args) -> int:
+    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
     count = build_corpus(args.directory, args.output, renderings=tuple(args.renderings),
                          jobs=args.jobs, limit=args.limit)
     print(f"wrote {count} labelled documents to {args.output}")

@@ -142,8 +142,11 @@ class JunkTyper:
             if cues[i] is not None or not _headline_like(texts[i]) or len(lines) == MAX_TITLE_LINES:
                 break
             lines.append(i)
-        if not lines:
-            return []
+        above = min(lines, default=0) - 1
+        while above >= 0 and cues[above] is not None and cues[above].junk_type == "meta":
+            above -= 1
+        if not lines or (above >= 0 and cues[above] is not None):
+            return []  # headlines under 'Also Read' or 'Advertisement' are teasers, not the title
         headline = set(_WORD.findall(texts[min(lines)].lower()))
         repeats = [i for i, t in enumerate(texts) if not is_body[i] and i not in lines
                    and _jaccard(set(_WORD.findall(t.lower())), headline) >= 0.9]
