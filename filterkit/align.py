@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 WORD = re.compile(r"\w+")
-# Aligned runs shorter than this are chance (stop words, a name) unless they cover
-# a whole short paragraph that is also a whole line of the reference (a subheading).
+# A paragraph's share of an aligned run shorter than this is chance (stop words, a
+# name) unless the paragraph is all of it and the run covers a whole reference line:
+# a subheading, or a spec line the page split into "Weight" | "2 oz".
 MIN_RUN = 3
 BODY_COVERAGE = 0.5
 
@@ -48,15 +49,27 @@ def align(paragraphs: list[str], reference: str) -> Alignment:
 
     matched = [0] * len(paragraphs)
     matcher = SequenceMatcher(None, doc, ref, autojunk=False)
+    line_starts = sorted(start for start, _ in line_edges)
+    line_stop = dict(line_edges)
     for a, b, size in matcher.get_matching_blocks():
         for i, (start, n) in _pieces(starts, para_tokens, a, size):
             offset = b + (start - a)
-            whole_para = n == len(para_tokens[i])
-            whole_line = (offset, offset + n) in line_edges
-            if n >= MIN_RUN or (whole_para and whole_line):
+            if n >= MIN_RUN or (n == len(para_tokens[i]) and
+                                _run_covers_line(b, size, offset, line_starts, line_stop)):
                 matched[i] += n
     coverage = tuple(m / len(t) if t else 0.0 for m, t in zip(matched, para_tokens))
     return Alignment(coverage)
+
+
+def _run_covers_line(b: int, size: int, offset: int, line_starts, line_stop) -> bool:
+    """Whether the aligned run ref[b:b+size] covers the whole reference line holding
+    ref[offset]: true for a subheading, or a spec line split into 'Weight' | '2 oz';
+    false for a menu item that a run spilling over from a body sentence happens to reach."""
+    k = bisect_right(line_starts, offset) - 1
+    if k < 0:
+        return False
+    line_start = line_starts[k]
+    return b <= line_start and line_stop[line_start] <= b + size
 
 
 def _line_edges(ref_lines: list[list[int]]) -> set[tuple[int, int]]:

@@ -562,7 +562,8 @@ def _write_body(out: IO[str], item: Item, document: Document) -> None:
     if body:
         out.write(body + "\n")
     elif document.paragraphs:
-        _warn(f"{item.where}: no article body found: all {len(document.paragraphs)} paragraphs are junk")
+        count = len(document.paragraphs)
+        _warn(f"{item.where}: no article body found: {count} paragraph{'s' * (count > 1)}, all junk")
     else:
         _warn(f"{item.where}: the document has no text")
 

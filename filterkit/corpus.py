@@ -102,12 +102,16 @@ def read_labelled(path: str | os.PathLike) -> Iterator[LabelledDocument]:
 
 def write_labelled(documents: Iterable[LabelledDocument], path: str | os.PathLike) -> int:
     count = 0
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(f"{path}.tmp")
-    with open(tmp, "w", encoding="utf-8") as out:
-        for doc in documents:
-            out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
-            count += 1
-    tmp.replace(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            for doc in documents:
+                out.write(json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
+                count += 1
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return count
 
 

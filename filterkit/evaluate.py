@@ -32,10 +32,27 @@ def body_labels(documents: list[LabelledDocument]) -> np.ndarray:
     return np.array([b for d in documents for b in d.is_body], dtype=int)
 
 
-def fit(documents: list[LabelledDocument], kind: str = "gbt"):
+WEIGHTINGS = ("paragraph", "document")
+
+
+def sample_weights(documents: list[LabelledDocument], weighting: str) -> np.ndarray | None:
+    """`paragraph`: every paragraph counts once (long whole-page renderings dominate).
+    `document`: every document counts the same in total, as in the per-page word F1."""
+    if weighting == "paragraph":
+        return None
+    if weighting != "document":
+        raise ValueError(f"unknown weighting {weighting!r}; expected one of {WEIGHTINGS}")
+    sizes = [len(d.texts) for d in documents]
+    mean = sum(sizes) / max(len(sizes), 1)
+    return np.concatenate([np.full(n, mean / n) for n in sizes if n])
+
+
+def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = "paragraph"):
     """Fit a pipeline on labelled documents."""
     rows = paragraph_rows([d.document() for d in documents])
-    return make_pipeline(kind).fit(rows, body_labels(documents))
+    weights = sample_weights(documents, weighting)
+    params = {} if weights is None else {"classifier__sample_weight": weights}
+    return make_pipeline(kind).fit(rows, body_labels(documents), **params)
 
 
 def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndarray]:

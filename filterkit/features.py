@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from .document import Document
 
 # Bump whenever a change would make a saved model read features differently.
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 STOPLIST_LANGUAGES = (
     "English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch", "Polish",
@@ -58,12 +58,14 @@ SHAPE_FEATURES = (
     "digit_ratio", "punct_ratio", "has_url", "has_handle", "has_date", "has_copyright",
     "separators", "stopword_density", "commas_per_word", "bracketed",
 )
+LEXICAL_REACH = 6
 _NEIGHBOUR_FEATURES = ("log_words", "ends_terminal", "stopword_density", "lexical_junk")
 DOCUMENT_FEATURES = (
     "relative_position", "log_index", "log_index_from_end", "log_paragraphs",
     "words_before_share", "in_dense_run", "distance_to_dense_run", "dense_run_share",
     "window_log_words", "window_prose_share", "log_words_vs_median", "words_vs_max",
     "duplicates", "shared_opening", "title_similarity", "headline_like",
+    "overlap_with_run", "overlap_with_document",
 )
 
 
@@ -95,11 +97,15 @@ def paragraph_rows(documents: Sequence[Document]) -> list[tuple[Document, int]]:
 
 
 def lexical_text(text: str) -> str:
-    """What the lexical model reads: the opening and closing words, with edge markers."""
+    """What the lexical model reads: the opening and closing words, with edge markers and
+    a length marker, so that word weights carry what the words say beyond 'short line'
+    (a subheading and 'Also Read' are both short; only the words tell them apart)."""
+    words = len(_WORD.findall(text))
+    length = "xxlen1" if words <= 1 else "xxlen3" if words <= 3 else "xxlen8" if words <= 8 else "xxlenlong"
     text = text.lower()
     if len(text) > 200:
         text = f"{text[:150]} xxcut {text[-50:]}"
-    return f"xxbos {text} xxeos"
+    return f"{length} xxbos {text} xxeos"
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -183,7 +189,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None):
         names = [*SHAPE_FEATURES, *DOCUMENT_FEATURES]
         if self.lexical:
-            names.append("lexical_junk")
+            names += ["lexical_junk", "lexical_junk_above", "lexical_junk_below"]
         for offset in self._offsets():
             names += [f"{name}@{offset:+d}" for name in self._neighbour_features()]
         return np.asarray(names, dtype=object)
@@ -250,18 +256,34 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         stopwords = detect_stoplist([t for ts in tokens for t in ts])
         shape = np.array([shape_features(t, ts, stopwords) for t, ts in zip(texts, tokens)],
                          dtype=np.float64).reshape(len(texts), len(SHAPE_FEATURES))
-        document = document_features(texts, tokens, shape, doc.title)
+        document = document_features(texts, tokens, shape, doc.title, stopwords)
         columns = [shape, document]
         neighbour_source = [shape[:, SHAPE_FEATURES.index(name)] for name in _NEIGHBOUR_FEATURES[:-1]]
         if lexical is not None:
             if np.isnan(lexical).any():  # rows of this document that were not asked for
                 lexical = np.where(np.isnan(lexical), np.nanmean(lexical), lexical)
-            columns.append(lexical[:, None])
+            columns.append(np.column_stack([lexical, side_mean(lexical, -LEXICAL_REACH),
+                                            side_mean(lexical, LEXICAL_REACH)]))
             neighbour_source.append(lexical)
         neighbour_source = np.column_stack(neighbour_source)
         for offset in self._offsets():
             columns.append(shift(neighbour_source, offset, fill=-1.0))
         return np.hstack(columns)
+
+
+def side_mean(values: np.ndarray, reach: int) -> np.ndarray:
+    """Mean of the |reach| values above (reach < 0) or below (reach > 0) each row, itself
+    excluded; -1 where there are none. A comment section sits *below* junky lines."""
+    n = len(values)
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    index = np.arange(n)
+    if reach < 0:
+        lo, hi = np.clip(index + reach, 0, n), index
+    else:
+        lo, hi = index + 1, np.clip(index + 1 + reach, 0, n)
+    count = hi - lo
+    total = cumulative[hi] - cumulative[lo]
+    return np.where(count > 0, total / np.maximum(count, 1), -1.0)
 
 
 def shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
@@ -275,7 +297,8 @@ def shift(values: np.ndarray, offset: int, fill: float) -> np.ndarray:
     return out
 
 
-def document_features(texts, tokens, shape: np.ndarray, title: str | None) -> np.ndarray:
+def document_features(texts, tokens, shape: np.ndarray, title: str | None,
+                      stopwords: frozenset[str] = frozenset()) -> np.ndarray:
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(DOCUMENT_FEATURES)))
@@ -291,6 +314,8 @@ def document_features(texts, tokens, shape: np.ndarray, title: str | None) -> np
     total_words = words.sum() or 1.0
     duplicates, shared_opening = repetition(texts, tokens)
     title_tokens = _title_tokens(title, tokens, shape)
+    in_run = (index >= run_start) & (index < run_stop)
+    run_overlap, document_overlap = topical_overlap(tokens, in_run, stopwords)
     return np.column_stack([
         index / max(n - 1, 1),
         np.log1p(index),
@@ -308,7 +333,30 @@ def document_features(texts, tokens, shape: np.ndarray, title: str | None) -> np
         shared_opening,
         [_jaccard(set(t), title_tokens) for t in tokens],
         ((words >= 3) & (words <= 25) & (ends_terminal == 0)).astype(float),
+        run_overlap,
+        document_overlap,
     ])
+
+
+def topical_overlap(tokens, in_run, stopwords) -> tuple[np.ndarray, np.ndarray]:
+    """Share of a paragraph's content words found in *other* paragraphs: of the densest
+    run, and of the whole document. A subheading shares words with the article around
+    it; 'Also Read', a menu or a teaser for another story does not."""
+    content = [set(t for t in ts if t not in stopwords and not t.isdigit()) for ts in tokens]
+    in_document, in_run_count = Counter(), Counter()
+    for words, inside in zip(content, in_run):
+        in_document.update(words)
+        if inside:
+            in_run_count.update(words)
+    run_overlap = np.zeros(len(tokens))
+    document_overlap = np.zeros(len(tokens))
+    for i, words in enumerate(content):
+        if not words:
+            continue
+        own = 1 if in_run[i] else 0
+        run_overlap[i] = sum(in_run_count[w] > own for w in words) / len(words)
+        document_overlap[i] = sum(in_document[w] > 1 for w in words) / len(words)
+    return run_overlap, document_overlap
 
 
 def window_mean(values: np.ndarray, window: int) -> np.ndarray:

@@ -26,6 +26,8 @@ CONTAINS_MAX_WORDS = 40
 TITLE_SIMILARITY = 0.6
 MAX_TITLE_LINES = 3
 MAX_INHERIT_DISTANCE = 15
+# Cue types whose heading makes the headlines under it teasers rather than the title.
+TEASER_HEADINGS = frozenset({"related", "promo", "comment"})
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ class JunkTyper:
         above = min(lines, default=0) - 1
         while above >= 0 and cues[above] is not None and cues[above].junk_type == "meta":
             above -= 1
-        if not lines or (above >= 0 and cues[above] is not None):
+        if not lines or (above >= 0 and cues[above] is not None and cues[above].junk_type in TEASER_HEADINGS):
             return []  # headlines under 'Also Read' or 'Advertisement' are teasers, not the title
         headline = set(_WORD.findall(texts[min(lines)].lower()))
         repeats = [i for i, t in enumerate(texts) if not is_body[i] and i not in lines

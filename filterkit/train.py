@@ -67,6 +67,8 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
           corpus_name: str = "", training_data: dict | None = None,
           log: Callable[[str], None] = print) -> dict:
     """Cross-validate (to choose threshold and smoothing and to measure), fit on all, save."""
+    if not str(output).endswith(".joblib"):
+        raise ValueError(f"{output}: a model file name must end in .joblib (its card goes beside it as .json)")
     cv = cross_validate(documents, kind=kind, folds=folds, log=log)
     log(cv.to_text())
     log(f"fitting the final {kind} model on {len(documents)} documents")

@@ -118,3 +118,10 @@ def test_min_coverage_threshold():
     assert 0.3 < alignment.coverage[0] < 0.6
     assert alignment.labels(min_coverage=0.3) == [True]
     assert alignment.labels(min_coverage=0.9) == [False]
+
+
+def test_a_reference_line_the_page_split_in_two_is_body():
+    reference = "Specs\nWeight: 2 oz\nColor: Dark Blue\nThe jacket is light and warm enough for spring hikes."
+    paragraphs = ["Specs", "Weight", "2 oz", "Color", "Dark Blue",
+                  "The jacket is light and warm enough for spring hikes.", "Home"]
+    assert align(paragraphs, reference).labels() == [True] * 6 + [False]

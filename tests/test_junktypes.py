@@ -63,3 +63,9 @@ def test_longest_cue_wins_and_contains_cues_skip_long_paragraphs():
     assert lexicon.match("About J. Williams").junk_type == "meta"
     long_prose = " ".join(["The council said the plan was funded."] * 10) + " All rights reserved by nobody."
     assert lexicon.match(long_prose) is None
+
+
+def test_a_headline_under_a_navigation_line_is_still_the_title():
+    texts = ["Home | News | Sport", "Storm closes coastal roads as rivers rise",
+             "Heavy rain forced the closure of three coastal roads on Tuesday, officials said."]
+    assert types(texts, [False, False, True]) == ["chrome", "title", "content"]
