@@ -96,11 +96,16 @@ def main(argv=None) -> int:
         "first_document_seconds": startup, "python_startup_seconds": python_startup,
         "cpu": os.cpu_count(), "threads": 1,
     }
-    for key, value in figures.items():
-        print(f"{key:34} {value:.3f}" if isinstance(value, float) else f"{key:34} {value}")
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    report(figures, args.json)
     return 0
+
+
+def report(figures: dict, path: Path | None) -> None:
+    """Print the figures, one a line; also write them to `path` as JSON when given."""
+    for key, value in figures.items():
+        print(f"{key:36} {value:.3f}" if isinstance(value, float) else f"{key:36} {value}")
+    if path:
+        path.write_text(json.dumps(figures, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,29 +7,29 @@ body, is decided in the library only.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import sys
 import textwrap
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from itertools import islice
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Callable, Iterator
 
 from . import __version__
+from .batch import Progress, Shard, clean_shards
 from .corpus import RENDERINGS, build_corpus
 from .document import Decision, Document, Paragraph
 from .errors import FilterkitError, InputError
-from .filter import DEFAULT_BATCH_SIZE, Filter
+from .files import READ_ERRORS, STDIN, atomic_output, open_input, strip_compression
+from .filter import Filter
+from .records import (
+    SCORE_DIGITS, Item, classified, error_record, json_line, labelled_record, read_records,
+    rounded_score, source_name,
+)
 from .segment import INPUT_FORMATS, to_document
 from .train import WCXB_CREDIT, cross_validate, evaluate_model, load_corpus, train
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
-STDIN = "-"
-STDIN_NAME = "<stdin>"
-SCORE_DIGITS = 4
 
 EXIT_STATUS = """\
 exit status:
@@ -49,13 +49,18 @@ output:
   one FILE (or stdin)  the article body: body paragraphs, unchanged and in order,
                        separated by a blank line, to stdout or -o FILE
   several FILEs        need -o DIR (created if missing): the body of a/b.html is
-                       written to DIR/b.txt (.gz is stripped first); inputs whose
-                       outputs would collide or overwrite an input are refused.
-                       -o naming an existing directory also selects this mode
+                       written to DIR/b.txt (.gz or .zst is stripped first); inputs
+                       whose outputs would collide or overwrite an input are
+                       refused. -o naming an existing directory also selects this
+                       mode
   --jsonl              each input is JSON Lines, one document per record in
                        --field (default: text); one output record per non-blank
-                       input line, in order, to stdout or -o FILE. Each output
-                       record is the input record, all fields kept, plus:
+                       input line, in order: to stdout (every input, one after
+                       another), to -o FILE (one input), or, with several
+                       inputs, one file per input in -o DIR, named as the
+                       input (a/part-01.jsonl.gz -> DIR/part-01.jsonl.gz).
+                       Each output record is the input record, all fields kept,
+                       plus:
                          body        the article body ("" if nothing is body)
                          title       the record's own string "title" when it has
                                      one (it is also given to the classifier, so
@@ -70,8 +75,17 @@ output:
                        read, becomes {...its fields if it was an object, "error":
                        MESSAGE, "line": N} and the run goes on (exit status 3).
                        The other added fields replace input fields of the same name.
-  -o writes to a temporary file that replaces OUT only when the run finishes.
-  Files ending in .gz are decompressed. Text must be UTF-8 (or UTF-16/32 with a
+                       Records are read as they are needed (memory stays flat);
+                       --jobs N cleans them on N worker processes, output order
+                       unchanged. At the end a summary goes to stderr (records,
+                       errors, junk share, time); on a terminal a progress line
+                       shows records/s while it runs.
+  --resume             skip each input whose output file exists (an output is
+                       only ever complete: see -o) and clean the others anew;
+                       a resumed run writes the same bytes as an uninterrupted one.
+  -o writes each output to a temporary file that replaces it only when that output
+  is complete. Files ending in .gz (gzip) or .zst (Zstandard) are decompressed, and
+  outputs named so are compressed. Text must be UTF-8 (or UTF-16/32 with a
   byte-order mark); HTML may declare its own charset.
 """
 
@@ -169,6 +183,10 @@ def _add_clean(commands) -> None:
     _jsonl_options(parser, "--jsonl", "inputs and output are JSON Lines (see below)")
     parser.add_argument("--no-paragraphs", action="store_true",
                         help="with --jsonl: leave out the per-paragraph list")
+    parser.add_argument("--jobs", type=_positive_int, metavar="N",
+                        help="with --jsonl: worker processes, each loading the model once (default: 1)")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --jsonl and -o: skip inputs whose output is complete, redo the others")
     parser.set_defaults(run=run_clean)
 
 
@@ -281,25 +299,6 @@ def _model_path(value: str) -> str:
 # --- reading inputs ----------------------------------------------------------------------
 
 
-@dataclass
-class Item:
-    """One input document as read: where it came from, and its Document or why there is none."""
-
-    source: str
-    line: int | None = None
-    record: dict | None = None
-    document: Document | None = None
-    error: str | None = None
-
-    @property
-    def where(self) -> str:
-        return self.source if self.line is None else f"{self.source}:{self.line}"
-
-
-def _name(path: str) -> str:
-    return STDIN_NAME if path == STDIN else path
-
-
 def _input_paths(args) -> list[str]:
     """The FILE arguments, checked before any work: stdin at most once, every file readable."""
     paths = args.files or [STDIN]
@@ -313,73 +312,18 @@ def _input_paths(args) -> list[str]:
     return paths
 
 
-@contextmanager
-def _open_binary(path: str) -> Iterator[IO[bytes]]:
-    if path == STDIN:
-        yield sys.stdin.buffer
-    elif path.endswith(".gz"):
-        with gzip.open(path, "rb") as stream:
-            yield stream
-    else:
-        with open(path, "rb") as stream:
-            yield stream
-
-
 def read_files(paths: list[str], format: str) -> Iterator[Item]:
     """Each file one document. When the only input fails, that is an InputError."""
     for path in paths:
-        item = Item(_name(path))
+        item = Item(source_name(path))
         try:
-            with _open_binary(path) as stream:
+            with open_input(path) as stream:
                 item.document = to_document(stream.read(), format)
-        except (InputError, OSError) as exc:
+        except (InputError, *READ_ERRORS) as exc:
             item.error = _message(exc)
             if len(paths) == 1:
                 raise InputError(f"{item.where}: {item.error}") from exc
         yield item
-
-
-def read_records(paths: Iterable[str], field: str, format: str) -> Iterator[Item]:
-    """Each non-blank line of each JSONL file one record, read as it is needed."""
-    for path in paths:
-        with _open_binary(path) as lines:
-            for number, line in enumerate(lines, 1):
-                if line.strip():
-                    yield record_item(Item(_name(path), number), line, field, format)
-
-
-def record_item(item: Item, line: bytes, field: str, format: str) -> Item:
-    """The record on `line` and its document, or the reason it has none."""
-    try:
-        record = json.loads(line)
-    except (ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
-        item.error = f"not valid JSON: {exc}"
-        return item
-    if not isinstance(record, dict):
-        item.error = f"the record is a JSON {_json_type(record)}, not an object"
-        return item
-    item.record = record
-    if field not in record:
-        item.error = f"the record has no {field!r} field"
-    elif not isinstance(record[field], str):
-        item.error = f"the {field!r} field is a JSON {_json_type(record[field])}, not a string"
-    else:
-        try:
-            item.document = _with_title(to_document(record[field], format), record.get("title"))
-        except InputError as exc:
-            item.error = str(exc)
-    return item
-
-
-def _with_title(document: Document, title) -> Document:
-    """The record's own title, when it has one, is the document's known title."""
-    return replace(document, title=title) if isinstance(title, str) and title.strip() else document
-
-
-def _json_type(value) -> str:
-    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
-             float: "number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
 
 
 # --- classifying -----------------------------------------------------------------------
@@ -391,20 +335,6 @@ def make_filter(args) -> Filter:
     filter = Filter(args.model, threshold=args.threshold, trusted=args.trust_model)
     filter.model
     return filter
-
-
-def classified(filter: Filter, items: Iterable[Item],
-               batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[Item, Document | None]]:
-    """Each item with its classified document (None for a failed item), in input order.
-
-    Items are classified `batch_size` documents at a time; failed items never reach
-    the model, so one bad record cannot break its batch."""
-    items = iter(items)
-    while batch := list(islice(items, batch_size)):
-        documents = [item.document for item in batch if item.document is not None]
-        done = iter(filter.classify_many(documents, batch_size=max(len(documents), 1)))
-        for item in batch:
-            yield item, (next(done) if item.document is not None else None)
 
 
 class Failures:
@@ -426,15 +356,19 @@ class Failures:
         return True
 
     def exit_status(self, what: str) -> int:
-        """0, or 3 after a summary on stderr; `what`: "files" or "records"."""
-        if not self.failed:
-            return EXIT_OK
-        summary = f"{self.failed} of {self.total} {what} failed"
-        if what == "records":
-            summary += (f" and were written as error records; the first, "
-                        f"{self.first.where}: {self.first.error}")
-        _error(summary)
-        return EXIT_PARTIAL
+        first = self.first and f"{self.first.where}: {self.first.error}"
+        return _failure_status(self.failed, self.total, what, first)
+
+
+def _failure_status(failed: int, total: int, what: str, first: str | None) -> int:
+    """0, or 3 after a summary on stderr; `what`: "files" or "records"."""
+    if not failed:
+        return EXIT_OK
+    summary = f"{failed} of {total} {what} failed"
+    if what == "records":
+        summary += f" and were written as error records; the first, {first}"
+    _error(summary)
+    return EXIT_PARTIAL
 
 
 # --- writing outputs ---------------------------------------------------------------------
@@ -455,48 +389,8 @@ def output(path: str | None) -> Iterator[IO[str]]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "w", encoding="utf-8", errors="backslashreplace", newline="\n") as stream:
-            yield stream
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-def _json_line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
-
-
-def _score(decision: Decision) -> float:
-    return round(decision.score, SCORE_DIGITS)
-
-
-def paragraph_json(paragraph: Paragraph, decision: Decision) -> dict:
-    return {"index": paragraph.index, "label": decision.label, "score": _score(decision),
-            "text": paragraph.text}
-
-
-def clean_record(item: Item, document: Document, paragraphs: bool) -> dict:
-    record = {**item.record, "body": document.body, "title": document.title,
-              "junk_ratio": round(document.junk_ratio, SCORE_DIGITS), "empty": not document.paragraphs}
-    if paragraphs:
-        record["paragraphs"] = [paragraph_json(p, d) for p, d in document.labelled()]
-    return record
-
-
-def labelled_record(item: Item, document: Document, field: str) -> dict:
-    """The labelled-corpus record `filterkit train` reads."""
-    record = {k: v for k, v in item.record.items() if k != field}
-    return {"id": record.get("id", item.where), **record, "title": document.title,
-            "paragraphs": [{"text": p.text, "label": d.label, "score": _score(d)}
-                           for p, d in document.labelled()]}
-
-
-def error_record(item: Item) -> dict:
-    return {**(item.record or {}), "error": item.error, "line": item.line}
+    with atomic_output(path) as stream:
+        yield stream
 
 
 def tsv_field(text: str) -> str:
@@ -508,7 +402,7 @@ def tsv_field(text: str) -> str:
 
 
 def run_clean(args) -> int:
-    _jsonl_only(args, ("field", "no_paragraphs"), "--jsonl")
+    _jsonl_only(args, ("field", "no_paragraphs", "jobs", "resume"), "--jsonl")
     paths = _input_paths(args)
     if args.jsonl_input:
         return _clean_jsonl(args, paths)
@@ -540,18 +434,23 @@ def _clean_to_directory(args, paths: list[str]) -> int:
 
 
 def _body_targets(paths: list[str], directory: Path) -> dict[str, Path]:
-    """DIR/NAME.txt for each input; refuse names that collide or would overwrite an input."""
+    """DIR/NAME.txt for each input."""
+    return _targets(paths, directory, lambda path: Path(strip_compression(path)).stem + ".txt")
+
+
+def _targets(paths: list[str], directory: Path, name: Callable[[str], str]) -> dict[str, Path]:
+    """DIR/name(FILE) for each input; refuse names that collide or would overwrite an input."""
     if STDIN in paths:
         raise InputError("stdin has no file name to write under -o DIR; clean it on its own with -o FILE")
     targets: dict[str, Path] = {}
     inputs = {Path(p).resolve() for p in paths}
     for path in paths:
-        target = directory / (Path(path.removesuffix(".gz")).stem + ".txt")
+        target = directory / name(path)
         clash = next((p for p, t in targets.items() if t == target), None)
         if clash is not None:
             raise InputError(f"{clash} and {path} would both be written to {target}; clean them in separate runs")
         if target.resolve() in inputs:
-            raise InputError(f"the body of {path} would overwrite the input {target}; choose another -o DIR")
+            raise InputError(f"the output of {path} would overwrite the input {target}; choose another -o DIR")
         targets[path] = target
     directory.mkdir(parents=True, exist_ok=True)
     return targets
@@ -569,15 +468,37 @@ def _write_body(out: IO[str], item: Item, document: Document) -> None:
 
 
 def _clean_jsonl(args, paths: list[str]) -> int:
-    filter = make_filter(args)
-    failures = Failures()
-    items = read_records(paths, args.field or "text", args.format)
-    with output(args.output) as out:
-        for item, document in classified(filter, items):
-            record = error_record(item) if failures.see(item) else \
-                clean_record(item, document, paragraphs=not args.no_paragraphs)
-            out.write(_json_line(record))
-    return failures.exit_status("records")
+    shards = _shards(args, paths)
+    summary = clean_shards(shards, make_filter(args), field=args.field or "text", format=args.format,
+                           paragraphs=not args.no_paragraphs, jobs=args.jobs or 1, resume=args.resume,
+                           progress=Progress(sys.stderr))
+    _warn(str(summary))
+    for unreadable in summary.unreadable:
+        _error(f"{unreadable}; its output was not written (--resume retries it)")
+    status = _failure_status(summary.errors, summary.records, "records", summary.first_error)
+    return EXIT_PARTIAL if summary.unreadable else status
+
+
+def _shards(args, paths: list[str]) -> list[Shard]:
+    """Inputs and their outputs: all to stdout; one FILE to -o FILE; else one file each in -o DIR."""
+    if args.output in (None, STDIN):
+        if args.resume:
+            raise InputError("--resume needs -o: it skips the inputs whose output file is complete")
+        return [Shard(path) for path in paths]
+    out = Path(args.output)
+    if len(paths) == 1 and not out.is_dir() and not args.output.endswith(("/", os.sep)):
+        if paths[0] != STDIN and out.resolve() == Path(paths[0]).resolve():
+            raise InputError(f"-o {args.output} would overwrite the input; choose another output")
+        return [Shard(paths[0], args.output)]
+    if out.exists() and not out.is_dir():
+        raise InputError(f"-o {args.output} is a file, but several inputs are written one output "
+                         "each into a directory: give -o DIR")
+    if not out.exists() and strip_compression(out.name).endswith((".jsonl", ".json")):
+        raise InputError(f"several inputs are written one output each into -o DIR, and {args.output} "
+                         "looks like a file name: give a directory (created if missing), or leave "
+                         "out -o to write every record to stdout")
+    targets = _targets(paths, out, lambda path: Path(path).name)
+    return [Shard(path, str(targets[path])) for path in paths]
 
 
 # --- classify --------------------------------------------------------------------------
@@ -593,7 +514,7 @@ def run_classify(args) -> int:
         with output(args.output) as out:
             for item, document in classified(filter, read_records(paths, field, args.format)):
                 record = error_record(item) if failures.see(item) else labelled_record(item, document, field)
-                out.write(_json_line(record))
+                out.write(json_line(record))
         return failures.exit_status("records")
     with output(args.output) as out:
         if not args.jsonl:
@@ -608,8 +529,8 @@ def run_classify(args) -> int:
 
 def _paragraph_row(item: Item, paragraph: Paragraph, decision: Decision, jsonl: bool) -> str:
     if jsonl:
-        return _json_line({"doc": item.source, "index": paragraph.index, "label": decision.label,
-                           "score": _score(decision), "reason": decision.reason, "text": paragraph.text})
+        return json_line({"doc": item.source, "index": paragraph.index, "label": decision.label,
+                           "score": rounded_score(decision), "reason": decision.reason, "text": paragraph.text})
     return (f"{tsv_field(item.source)}\t{paragraph.index}\t{decision.label}\t"
             f"{decision.score:.{SCORE_DIGITS}f}\t{tsv_field(paragraph.text)}\n")
 

@@ -145,6 +145,8 @@ def wcxb_pages(directory: str | os.PathLike) -> list[WcxbPage]:
             continue
         record = json.loads(truth_path.read_text(encoding="utf-8"))
         truth = record["ground_truth"]
+        if not (truth.get("main_content") or "").strip():
+            continue  # no reference body: every paragraph would be labelled junk, wrongly
         domain = metadata.get(page_id, {}).get("domain") or _domain(record.get("url", ""))
         page_type = record.get("_internal", {}).get("page_type", {}).get("primary", "")
         pages.append(WcxbPage(page_id, domain, page_type, truth.get("title") or "",

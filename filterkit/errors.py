@@ -9,6 +9,29 @@ class InputError(FilterkitError):
     """The input cannot be read as a document (undecodable, unparseable, too large)."""
 
 
+class InputTooLargeError(InputError):
+    """The input is over one of the size limits of `filterkit.limits.Limits`.
+
+    `limit` names the limit (a field of `Limits`) and `maximum` is its value. The input
+    is refused whole, never cut short: raising the limit lets it through.
+    """
+
+    def __init__(self, limit: str, maximum: int, found: str):
+        self.limit = limit
+        self.maximum = maximum
+        self.found = found
+        super().__init__(
+            f"{found}, over the limit {limit}={maximum:,}; the input is refused rather than "
+            f"cut short. If such inputs are expected, raise the limit: "
+            f"Filter(limits=filterkit.limits.Limits({limit}=...))"
+        )
+
+    def __reduce__(self):
+        # Worker processes send errors back pickled; the default would call __init__
+        # with the message alone.
+        return type(self), (self.limit, self.maximum, self.found)
+
+
 class ModelError(FilterkitError):
     """A model file cannot be used; the message says what to do."""
 

@@ -25,7 +25,10 @@ THRESHOLDS = tuple(np.round(np.arange(0.05, 0.96, 0.05), 2))
 SMOOTHERS = (Smoother(weight=0.0), Smoother(weight=0.3, certainty=0.3), Smoother(weight=0.5, certainty=0.3),
              Smoother(weight=0.5, certainty=0.45))
 MIN_RETENTION = 0.98
+# The retention floor is held on the rendering and page type the project's bars name:
+# trafilatura favor_recall text of article pages.
 RETENTION_RENDERING = "trafilatura-recall"
+RETENTION_PAGE_TYPE = "article"
 
 
 def body_labels(documents: list[LabelledDocument]) -> np.ndarray:
@@ -95,10 +98,11 @@ class Row:
     oracle_f1: float
 
     @property
-    def gap_closed(self) -> float:
-        """How far the cleaned output goes from the unfiltered input to the oracle (1 = all)."""
+    def gap_closed(self) -> float | None:
+        """How far the cleaned output goes from the unfiltered input to the oracle (1 = all);
+        None where the oracle is no better than the input (nothing to close)."""
         gap = self.oracle_f1 - self.unfiltered_f1
-        return (self.word_f1 - self.unfiltered_f1) / gap if gap > 1e-9 else 1.0
+        return (self.word_f1 - self.unfiltered_f1) / gap if gap > 1e-9 else None
 
 
 @dataclass
@@ -118,7 +122,7 @@ class Report:
         for r in self.rows:
             lines.append(f"{r.rendering:<20} {r.page_type:<14} {r.documents:>5} {r.precision:>7.3f} "
                          f"{r.retention:>7.3f} {r.word_f1:>8.3f} {r.unfiltered_f1:>8.3f} "
-                         f"{r.oracle_f1:>7.3f} {r.gap_closed:>10.2f}")
+                         f"{r.oracle_f1:>7.3f} {format_ratio(r.gap_closed):>10}")
         return "\n".join(lines)
 
     def to_json(self) -> dict:
@@ -126,6 +130,10 @@ class Report:
             "threshold": self.threshold, "smoothing": self.smoother.to_dict(),
             "rows": [{**r.__dict__, "gap_closed": r.gap_closed} for r in self.rows],
         }
+
+
+def format_ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
 
 
 def report(documents: list[LabelledDocument], scores: list[np.ndarray], threshold: float,
@@ -198,9 +206,11 @@ def _row(rendering, page_type, documents, kept, counts) -> Row:
 
 def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoother]:
     """The smoothing and threshold with the best mean word F1 over all documents, among
-    those that keep at least MIN_RETENTION of the body paragraphs of the trafilatura rendering."""
+    those that keep at least MIN_RETENTION of the body paragraphs of the trafilatura
+    rendering of articles (of all documents when the corpus has none)."""
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
-    retention_docs = [i for i, d in enumerate(documents) if d.rendering == RETENTION_RENDERING] or \
+    retention_docs = [i for i, d in enumerate(documents)
+                      if (d.rendering, d.page_type) == (RETENTION_RENDERING, RETENTION_PAGE_TYPE)] or \
         list(range(len(documents)))
     thresholds = np.asarray(THRESHOLDS)[:, None]
     best, best_f1 = (0.5, SMOOTHERS[0]), -1.0

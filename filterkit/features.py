@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from .document import Document
 
 # Bump whenever a change would make a saved model read features differently.
-FEATURE_VERSION = 2
+FEATURE_VERSION = 4
 
 STOPLIST_LANGUAGES = (
     "English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch", "Polish",
@@ -57,6 +57,7 @@ SHAPE_FEATURES = (
     "ends_ellipsis", "starts_upper", "starts_bullet", "title_case_ratio", "upper_ratio",
     "digit_ratio", "punct_ratio", "has_url", "has_handle", "has_date", "has_copyright",
     "separators", "stopword_density", "commas_per_word", "bracketed",
+    "exclamations", "questions", "conversational", "has_clock_time", "speaker_line",
 )
 LEXICAL_REACH = 6
 _NEIGHBOUR_FEATURES = ("log_words", "ends_terminal", "stopword_density", "lexical_junk")
@@ -109,6 +110,11 @@ def lexical_text(text: str) -> str:
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]")
+_CLOCK_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+# 'Sharon says', 'Jill Winger says:', 'admin wrote:' — who speaks next in a comment thread.
+_SPEAKER = re.compile(r"\b(?:says|said|wrote|replied|commented)\s*:?$", re.I)
+# Words of people talking to each other: comment threads, not articles.
+_CONVERSATIONAL = frozenset("i me my mine im you your yours youre u thanks thank lol great love".split())
 # Character ratios are read from the opening of a paragraph: enough to tell a menu or a
 # date line from prose, and it keeps long paragraphs cheap.
 _HEAD_CHARS = 300
@@ -146,6 +152,11 @@ def shape_features(text: str, tokens: list[str], stopwords: frozenset[str]) -> l
         sum(map(stopwords.__contains__, tokens)) * per_word,
         text.count(",") * per_word,
         float(stripped[:1] in "([" and stripped[-1:] in ")]"),
+        min(text.count("!"), 5),
+        min(text.count("?"), 5),
+        sum(map(_CONVERSATIONAL.__contains__, tokens)) * per_word,
+        float(bool(_CLOCK_TIME.search(head))),
+        float(n_words <= 8 and bool(_SPEAKER.search(stripped))),
     ]
 
 
@@ -189,7 +200,9 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None):
         names = [*SHAPE_FEATURES, *DOCUMENT_FEATURES]
         if self.lexical:
-            names += ["lexical_junk", "lexical_junk_above", "lexical_junk_below"]
+            names += ["lexical_junk", "lexical_junk_above", "lexical_junk_below",
+                      "in_fenced_run", "distance_to_fenced_run", "position_in_fenced_run",
+                      *SEGMENT_FEATURES]
         for offset in self._offsets():
             names += [f"{name}@{offset:+d}" for name in self._neighbour_features()]
         return np.asarray(names, dtype=object)
@@ -263,12 +276,79 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
             if np.isnan(lexical).any():  # rows of this document that were not asked for
                 lexical = np.where(np.isnan(lexical), np.nanmean(lexical), lexical)
             columns.append(np.column_stack([lexical, side_mean(lexical, -LEXICAL_REACH),
-                                            side_mean(lexical, LEXICAL_REACH)]))
+                                            side_mean(lexical, LEXICAL_REACH),
+                                            fenced_run_features(texts, shape, lexical),
+                                            segment_features(tokens, shape, lexical, stopwords)]))
             neighbour_source.append(lexical)
         neighbour_source = np.column_stack(neighbour_source)
         for offset in self._offsets():
             columns.append(shift(neighbour_source, offset, fill=-1.0))
         return np.hstack(columns)
+
+
+# A short line the lexical model is this sure is junk ('3 Comments', 'Related Posts')
+# fences the article off from what follows it.
+FENCE_SCORE = 0.85
+FENCE_WORDS = 8
+
+
+def fenced_run_features(texts, shape: np.ndarray, lexical: np.ndarray) -> np.ndarray:
+    """The densest run of prose that does not cross a fence line: in it, signed distance
+    to it, and relative position inside it."""
+    n = len(texts)
+    words = np.expm1(shape[:, SHAPE_FEATURES.index("log_words")])
+    ends_terminal = shape[:, SHAPE_FEATURES.index("ends_terminal")]
+    size = np.maximum(words, np.array([len(t) for t in texts]) / 6.0)
+    prose = (size >= 8) & (ends_terminal > 0)
+    values = np.where(prose, np.minimum(size, 80.0), -6.0)
+    values = np.where((lexical >= FENCE_SCORE) & (words <= FENCE_WORDS), -200.0, values)
+    start, stop = densest_run(values)
+    index = np.arange(n, dtype=np.float64)
+    distance = np.where(index < start, index - start, np.where(index >= stop, index - stop + 1, 0.0))
+    position = np.clip((index - start) / max(stop - start, 1), -1.0, 2.0)
+    return np.column_stack([(distance == 0).astype(float), np.sign(distance) * np.log1p(np.abs(distance)),
+                            position])
+
+
+SEGMENT_FEATURES = (
+    "segment_is_main", "segment_side", "segment_word_share", "segment_conversational",
+    "segment_overlap_with_main", "segment_lexical_junk", "segment_prose_share",
+)
+
+
+def segment_features(tokens, shape: np.ndarray, lexical: np.ndarray, stopwords) -> np.ndarray:
+    """Facts about the block a paragraph sits in. Fence lines (short, surely junk) cut the
+    document into segments; the main segment holds the most prose. A comment thread or a
+    'Republish this article' block is a segment after the main one, talking among itself
+    or about something else; the rest of an article after 'Also Read' is on its topic."""
+    n = len(tokens)
+    words = np.array([len(t) for t in tokens], dtype=np.float64)
+    fence = (lexical >= FENCE_SCORE) & (words <= FENCE_WORDS)
+    segment = np.cumsum(fence)  # a fence line opens the segment after it
+    ends_terminal = shape[:, SHAPE_FEATURES.index("ends_terminal")] > 0
+    prose_words = np.where(ends_terminal & (words >= 8), words, 0.0)
+    count = segment.max() + 1
+    segment_prose = np.bincount(segment, weights=prose_words, minlength=count)
+    main = int(np.argmax(segment_prose))
+    conversational = shape[:, SHAPE_FEATURES.index("conversational")] * words
+    main_words = {w for i in np.flatnonzero(segment == main) for w in tokens[i] if w not in stopwords}
+    overlap = np.zeros(count)
+    for k in range(count):
+        seg_words = {w for i in np.flatnonzero(segment == k) for w in tokens[i] if w not in stopwords}
+        overlap[k] = len(seg_words & main_words) / len(seg_words) if seg_words else 0.0
+    seg_words_total = np.bincount(segment, weights=words, minlength=count)
+    seg_size = np.bincount(segment, minlength=count)
+    safe_words = np.maximum(seg_words_total, 1.0)
+    columns = np.column_stack([
+        (segment == main).astype(float),
+        np.sign(segment - main),
+        seg_words_total[segment] / max(words.sum(), 1.0),
+        (np.bincount(segment, weights=conversational, minlength=count) / safe_words)[segment],
+        overlap[segment],
+        (np.bincount(segment, weights=lexical, minlength=count) / np.maximum(seg_size, 1))[segment],
+        (segment_prose / safe_words)[segment],
+    ])
+    return columns.reshape(n, len(SEGMENT_FEATURES))
 
 
 def side_mean(values: np.ndarray, reach: int) -> np.ndarray:

@@ -13,7 +13,8 @@ import numpy as np
 
 from .document import CONTENT, Decision, Document
 from .features import detect_language, paragraph_rows
-from .junktypes import JunkTyper
+from .junktypes import JunkTyper, repeats_title
+from .limits import DEFAULT_LIMITS, Limits
 from .model import body_scores
 from .modelstore import LoadedModel, load_model
 from .segment import to_document
@@ -31,10 +32,12 @@ class Filter:
         `trusted=True`, because loading a pickle can run code.
     threshold: minimum body score to keep a paragraph; None uses the model card's.
     smoothing: apply the neighbour-smoothing pass with the card's parameters.
+    limits: the most one input may hold (`filterkit.limits.Limits`); None: the defaults.
+        A larger input raises `InputTooLargeError`.
     """
 
     def __init__(self, model=None, *, threshold: float | None = None, trusted: bool = False,
-                 smoothing: bool = True):
+                 smoothing: bool = True, limits: Limits | None = None):
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
         self._model_spec = model
@@ -42,6 +45,7 @@ class Filter:
         self._loaded: LoadedModel | None = model if isinstance(model, LoadedModel) else None
         self._threshold = threshold
         self.smoothing = smoothing
+        self.limits = limits if limits is not None else DEFAULT_LIMITS
         self._typers: dict[str, JunkTyper] = {}
 
     @property
@@ -77,7 +81,7 @@ class Filter:
         """Classify documents lazily, scoring them `batch_size` at a time."""
         iterator = iter(sources)
         while batch := list(islice(iterator, batch_size)):
-            documents = [to_document(source, format) for source in batch]
+            documents = [to_document(source, format, self.limits) for source in batch]
             yield from self.classify_documents(documents)
 
     def clean_many(self, sources: Iterable, *, format: str = "auto",
@@ -99,13 +103,17 @@ class Filter:
     def decide(self, document: Document, scores) -> Document:
         """Smoothing, threshold and junk types: the decisions for one document's scores."""
         scores = self.smoother.smooth(scores)
-        is_body = [bool(s >= self.threshold) for s in scores]
         texts = document.texts
+        # The title is emitted separately: a line repeating a known title is never body.
+        is_body = [bool(s >= self.threshold) and not repeats_title(t, document.title)
+                   for s, t in zip(scores, texts)]
         typed = self._typer(texts).assign(texts, is_body, document.title)
         decisions = []
         for score, body, junk in zip(scores, is_body, typed):
             if body:
                 decisions.append(Decision(CONTENT, float(score), f"body score {score:.2f}"))
+            elif score >= self.threshold:
+                decisions.append(Decision(junk.junk_type, float(score), junk.reason))
             else:
                 decisions.append(Decision(junk.junk_type, float(score),
                                           f"body score {score:.2f} < {self.threshold:.2f}; {junk.reason}"))

@@ -6,12 +6,16 @@ nodes never become text. The walk is iterative, so deep nesting cannot overflow.
 """
 from __future__ import annotations
 
+import codecs
 import re
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from .document import Document
 from .errors import InputError
+from .limits import Limits
+from .segment import byte_order_mark_codec, encode_utf8, segment_text
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
@@ -26,39 +30,128 @@ _SPACES = re.compile(r"\s+")
 
 
 def parse_html(markup: str | bytes) -> etree._Element:
-    """Parse a page leniently; raise `InputError` when nothing parseable is left."""
+    """Parse a page leniently; raise `InputError` when nothing parseable is left (only
+    whitespace, comments or NULs) or when libxml2 cannot read all of it.
+
+    Bytes are decoded here whenever their encoding is known without libxml2: a
+    byte-order mark, valid UTF-8, or Windows-1252 (declared as such or as Latin-1, or not
+    declared at all, as browsers read it). Other bytes are left to libxml2 and the
+    page's declared charset. Control characters are not text a page shows, and lxml
+    (so trafilatura) fails on them: the whitespace-like ones (form feed, vertical tab,
+    separators) become spaces and the others, NUL included, are removed; libxml2 would
+    turn NUL into U+FFFD.
+    """
+    root = _parse(markup)
+    if root is None:
+        raise InputError("cannot parse HTML: the document is empty")
+    return root
+
+
+def _parse(markup: str | bytes) -> etree._Element | None:
+    """`parse_html`, but None for a page without a single element."""
+    if isinstance(markup, bytes):
+        markup = _decoded(markup)
     if isinstance(markup, str):
-        # lxml refuses str input that carries an XML encoding declaration.
-        markup = markup.encode("utf-8")
+        # lxml refuses str input that carries an XML encoding declaration. A leading
+        # U+FEFF is a byte-order mark decoded as text: a decoder would have dropped it.
+        markup = encode_utf8(_without_control_characters(markup.removeprefix("\ufeff")))
         encoding = "utf-8"
     else:
-        # Bytes that are valid UTF-8 are UTF-8: without a charset declaration libxml2
-        # would read them as Latin-1 (mojibake). Anything else: the page's declaration.
-        encoding = "utf-8" if _is_utf8(markup) else None
+        # Without a byte-order mark a page is in an ASCII-compatible encoding (libxml2
+        # reads no other), where a zero byte is always NUL.
+        markup = markup.replace(b"\x00", b"")
+        encoding = None
     # huge_tree: without it libxml2 silently stops parsing at 256 levels of nesting.
     parser = lxml_html.HTMLParser(
         encoding=encoding, remove_comments=True, remove_pis=True, huge_tree=True
     )
     try:
-        root = lxml_html.document_fromstring(markup, parser=parser)
+        root = etree.fromstring(markup, parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse HTML: {exc}") from exc
     if root is None:
-        raise InputError("cannot parse HTML: the document is empty")
+        return None
     for error in parser.error_log:
         if error.type_name == "ERR_RESOURCE_LIMIT":
             # libxml2 stopped part-way (e.g. nesting deeper than 2048): do not pass off
-            # the part it read as the page.
-            raise InputError(f"cannot parse HTML past line {error.line}: {error.message.strip()}")
+            # the part it read as the page. Its hint names an option that is already on.
+            reason = error.message.strip().removesuffix(", use XML_PARSE_HUGE option")
+            raise InputError(f"cannot parse HTML past line {error.line}: {reason} "
+                             "(libxml2's own limit); the page is refused rather than cut short")
+    if encoding is None:
+        _clean_text_nodes(root)  # libxml2 decoded it: control characters are still there
     return root
 
 
-def _is_utf8(data: bytes) -> bool:
+def _clean_text_nodes(root: etree._Element) -> None:
+    for element in root.iter():
+        for name in ("text", "tail"):
+            value = getattr(element, name)
+            if value and _CONTROL_CHARACTERS.search(value):
+                setattr(element, name, _without_control_characters(value))
+
+
+def check_tree(root: etree._Element, limits: Limits) -> None:
+    """Refuse a parsed page with more elements, or deeper nesting, than `limits` allow;
+    the walk stops at the first limit passed."""
+    elements = depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        if event == "end":
+            depth -= 1
+            continue
+        elements += 1
+        depth += 1
+        if elements > limits.max_html_elements or depth > limits.max_html_depth:
+            limits.check("max_html_elements", elements, f"the page has more than {elements - 1:,} elements")
+            limits.check("max_html_depth", depth, f"the page nests elements more than {depth - 1:,} levels deep")
+
+
+# The labels that mean windows-1252 to a browser (WHATWG Encoding, "windows-1252").
+WINDOWS_1252_LABELS = frozenset(
+    "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100 iso8859-1 "
+    "iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 us-ascii windows-1252 x-cp1252".split()
+)
+_CHARSET_DECLARATION = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']\s*([\w.:-]+)""", re.I)
+# Windows-1252 as browsers decode it: the five bytes it leaves undefined are C1 controls.
+_C1_CONTROLS = "filterkit.c1-controls"
+codecs.register_error(_C1_CONTROLS, lambda exc: (exc.object[exc.start:exc.end].decode("latin-1"), exc.end))
+
+
+def _decoded(data: bytes) -> str | bytes:
+    """The page's text when its encoding is known without libxml2, else its bytes."""
+    codec = byte_order_mark_codec(data)
+    if codec:
+        # A byte-order mark names the encoding whatever the page declares, as it does
+        # for browsers; like them (and libxml2), show bad bytes as U+FFFD.
+        return data.decode(codec, errors="replace")
     try:
-        data.decode("utf-8")
+        # Valid UTF-8 is UTF-8: without a declaration libxml2 would read Latin-1 (mojibake).
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        pass
+    if _declared_charset(data) in (None, *WINDOWS_1252_LABELS):
+        # libxml2 would read Latin-1, and the quotes, dashes and euro signs of
+        # Windows-1252 would become control codes.
+        return data.decode("cp1252", errors=_C1_CONTROLS)
+    return data
+
+
+_CONTROL_SPACES = re.compile(r"[\x0b\x0c\x1c-\x1f]")
+_CONTROL_OTHERS = re.compile(r"[\x00-\x08\x0e-\x1b\ufffe\uffff]")
+
+
+_CONTROL_CHARACTERS = re.compile(f"{_CONTROL_SPACES.pattern}|{_CONTROL_OTHERS.pattern}")
+
+
+def _without_control_characters(text: str) -> str:
+    return _CONTROL_OTHERS.sub("", _CONTROL_SPACES.sub(" ", text))
+
+
+def _declared_charset(markup: bytes) -> str | None:
+    """The charset a page declares (meta charset, http-equiv or XML declaration), lower-case."""
+    match = _CHARSET_DECLARATION.search(markup)
+    return (match.group(1) or match.group(2)).decode("ascii").lower() if match else None
 
 
 def is_hidden(element: etree._Element) -> bool:
@@ -109,7 +202,9 @@ def page_blocks(root: etree._Element) -> list[str]:
     return blocks
 
 
-_HTML_MARKERS = re.compile(r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section)\b", re.I)
+_HTML_MARKERS = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|script|style|noscript|link)\b",
+    re.I)
 
 
 def looks_like_html(text: str) -> bool:
@@ -118,23 +213,27 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and len(_HTML_MARKERS.findall(head)) >= 1
 
 
-def html_document(markup: str | bytes):
+def html_document(markup: str | bytes, limits: Limits | None = None) -> Document:
     """A page as a Document: trafilatura's high-recall extraction, one paragraph per line.
 
     The text model was trained on exactly this rendering; title, author and date come
-    from trafilatura's metadata.
+    from trafilatura's metadata. A page with no text (blank, or only scripts and styles)
+    is a Document without paragraphs. `limits`: refuse a page with too many elements,
+    too deep a nesting or too many paragraphs, before trafilatura reads it.
     """
     import trafilatura
 
-    from .document import Document
-    from .segment import segment_text
-
-    tree = parse_html(markup)
+    tree = _parse(markup)
+    if tree is None:
+        return Document((), source_format="html")
+    if limits is not None:
+        check_tree(tree, limits)
     metadata = trafilatura.extract_metadata(tree)
     text = trafilatura.extract(tree, favor_recall=True, include_comments=True) or ""
-    paragraphs = segment_text(text, mode="line").paragraphs
+    paragraphs = segment_text(text, mode="line", limits=limits).paragraphs
     info = {}
     if metadata is not None:
         info = {k: getattr(metadata, k) for k in ("title", "author", "date", "url", "sitename")
                 if getattr(metadata, k, None)}
     return Document(paragraphs, title=info.get("title"), source_format="html", metadata=info)
+

@@ -28,6 +28,8 @@ MAX_TITLE_LINES = 3
 MAX_INHERIT_DISTANCE = 15
 # Cue types whose heading makes the headlines under it teasers rather than the title.
 TEASER_HEADINGS = frozenset({"related", "promo", "comment"})
+# Cue lines that may stand between a headline and the body without ending the search.
+PASSED_OVER = frozenset({"meta", "chrome"})
 
 
 @dataclass(frozen=True)
@@ -139,13 +141,13 @@ class JunkTyper:
         first_body = next((i for i, b in enumerate(is_body) if b), len(texts))
         lines: list[int] = []
         for i in range(first_body - 1, -1, -1):
-            if cues[i] is not None and cues[i].junk_type == "meta":
-                continue  # a byline between the headline and the body
+            if cues[i] is not None and cues[i].junk_type in PASSED_OVER:
+                continue  # a byline or 'Skip to content' between the headline and the body
             if cues[i] is not None or not _headline_like(texts[i]) or len(lines) == MAX_TITLE_LINES:
                 break
             lines.append(i)
         above = min(lines, default=0) - 1
-        while above >= 0 and cues[above] is not None and cues[above].junk_type == "meta":
+        while above >= 0 and cues[above] is not None and cues[above].junk_type in PASSED_OVER:
             above -= 1
         if not lines or (above >= 0 and cues[above] is not None and cues[above].junk_type in TEASER_HEADINGS):
             return []  # headlines under 'Also Read' or 'Advertisement' are teasers, not the title
@@ -179,6 +181,17 @@ def _by_shape(text: str, after_body: bool) -> Typed:
     if after_body and n_words >= 15:
         return Typed("comment", "prose after the body")
     return Typed("chrome", "outside the body")
+
+
+# A body line is taken for the title only when it is the title, not merely about it.
+TITLE_REPEAT_SIMILARITY = 0.85
+
+
+def repeats_title(text: str, title: str | None) -> bool:
+    """Whether a paragraph is the document's known title again (case and punctuation aside)."""
+    if not title:
+        return False
+    return _jaccard(set(_WORD.findall(text.lower())), set(_WORD.findall(title.lower()))) >= TITLE_REPEAT_SIMILARITY
 
 
 def _jaccard(a: set, b: set) -> float:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+from pathlib import Path
 from typing import Callable
 
 from .corpus import LabelledDocument, read_labelled
 from .evaluate import (
-    WordCounts, choose_operating_point, cross_validated_scores, fit, report, score_documents,
+    WordCounts, format_ratio, choose_operating_point, cross_validated_scores, fit, report, score_documents,
 )
 from .modelstore import load_model, save_model
 from .smooth import Smoother
@@ -95,4 +96,35 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
         },
         "feature_names": [str(n) for n in pipeline[0].get_feature_names_out()],
     }
-    return save_model(pipeline, output, card)
+    card = save_model(pipeline, output, card)
+    Path(output).with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
+    return card
+
+
+def card_markdown(card: dict) -> str:
+    """The model card for people: what the JSON card says, as a page."""
+    data = card.get("training_data", {})
+    rows = card.get("metrics", {}).get("rows", [])
+    lines = [
+        f"# Model card: {card.get('name', '')}", "",
+        card.get("description", ""), "",
+        f"- model: scikit-learn Pipeline (filterkit features v{card.get('feature_version')} + {card.get('model_kind')})",
+        f"- threshold: {card.get('threshold')}; smoothing: {card.get('smoothing')}",
+        f"- SHA-256 of the .joblib: `{card.get('sha256')}`",
+        f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
+        f"- created: {card.get('created', '')}", "",
+        "## Training data", "",
+    ]
+    if data.get("license"):
+        lines += [f"{data.get('name')} ({data.get('author')}, {data.get('year')}), licensed "
+                  f"{data.get('license')} ({data.get('license_url')}). Changes: {data.get('changes')}.", ""]
+    lines += [f"{data.get('documents')} documents ({data.get('pages')} pages; renderings: "
+              f"{', '.join(data.get('renderings', []))}), {data.get('paragraphs')} paragraphs.", "",
+              "## Cross-validated metrics", "", card.get("metrics", {}).get("method", ""), "",
+              "| rendering | page type | docs | paragraph precision | retention | word F1 | input F1 | oracle F1 | gap closed |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        lines.append(f"| {r['rendering']} | {r['page_type']} | {r['documents']} | {r['precision']:.3f} | "
+                     f"{r['retention']:.3f} | {r['word_f1']:.3f} | {r['unfiltered_f1']:.3f} | "
+                     f"{r['oracle_f1']:.3f} | {format_ratio(r['gap_closed'])} |")
+    return "\n".join(lines) + "\n"

@@ -74,6 +74,19 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
+def shipped_model() -> Path:
+    """The shipped model's path; tests that clean with it skip while it is not trained."""
+    from filterkit.modelstore import shipped_model_path
+
+    path = shipped_model_path()
+    if not path.is_file():
+        if os.environ.get("FILTERKIT_TEST_INSTALLED") == "1":
+            pytest.fail(f"the installed filterkit has no shipped model at {path}")
+        pytest.skip(f"the shipped model {path} has not been trained yet")
+    return path
+
+
+@pytest.fixture(scope="session")
 def shared_dir() -> Path:
     shared = find_shared()
     if shared is None:
@@ -95,3 +108,79 @@ def wcxb_dir(shared_dir: Path) -> Path:
     if not (wcxb / "ground-truth").is_dir():
         pytest.skip(SHARED_MISSING)
     return wcxb
+
+
+# --- scraped articles at corpus scale -------------------------------------------------------
+
+_TOPICS = [
+    ("Council approves new cycle lanes for {place}", [
+        "The city council of {place} voted on Tuesday night to build {n} kilometres of protected "
+        "cycle lanes through the centre, ending a debate that has divided residents for two years.",
+        "The plan, which will cost an estimated {n} million euros, replaces two lanes of traffic on "
+        "the ring road with separated bike paths and widens pavements outside the central station.",
+        "Supporters say the lanes will cut congestion and make the streets safer for children "
+        "cycling to school, said councillor {name}, who chairs the transport committee.",
+        "Opponents, including the local chamber of commerce, warned that removing parking spaces "
+        "would hurt small businesses that depend on passing trade.",
+    ]),
+    ("Storm leaves thousands without power in {place}", [
+        "More than {n} thousand homes in {place} were without electricity on Sunday after a storm "
+        "brought down power lines and uprooted trees across the region overnight.",
+        "Engineers worked through the night to restore supplies, and the network operator said most "
+        "customers should be reconnected by Monday evening.",
+        "{name}, who runs a bakery on the high street, said she had lost a day's trade. \u201cWe had "
+        "no ovens, no lights and no way of taking card payments,\u201d she said.",
+        "Forecasters expect calmer weather later in the week, although heavy rain could still cause "
+        "flooding in low-lying areas near the river.",
+    ]),
+    ("{place} museum reopens after a {n}-month renovation", [
+        "The natural history museum in {place} reopened its doors on Saturday after a renovation "
+        "that took {n} months and added two new galleries and a rooftop cafe.",
+        "Curators used the closure to clean and re-mount the museum's famous whale skeleton, which "
+        "now hangs in the restored central hall beneath a new glass roof.",
+        "Director {name} said visitor numbers had been falling before the works began and that the "
+        "museum hoped to attract families with free entry on the first Sunday of each month.",
+    ]),
+    ("Local team wins regional final in {place}", [
+        "The under-18 side from {place} won the regional football final on Sunday, beating their "
+        "rivals {n}-1 in front of a crowd of more than two thousand supporters.",
+        "Captain {name} scored twice in the second half after the team had trailed at the break, "
+        "and the winning goal came from a header in the final minute of normal time.",
+        "The club's coach said the victory was the reward for a season of early-morning training "
+        "sessions, and thanked the parents who drive the players to away games every weekend.",
+        "The team will now represent the region at the national tournament in June.",
+    ]),
+]
+_CHROME = [
+    "Home | News | Sport | Business | Opinion | Sign in",
+    "By {name} | {n} March 2024 | 4 min read",
+    "Share this article: Facebook | Twitter | Email",
+    "Related: Bus fares to rise by {n}% in April",
+    "Sign up to our morning newsletter and get the day's headlines in your inbox.",
+    "Leave a Reply",
+    "\u00a9 2024 The Daily Courier. All rights reserved.",
+]
+_PLACES = ["Lyon", "Leeds", "Porto", "Ghent", "Malm\u00f6", "Cork", "Bilbao", "Graz"]
+_NAMES = ["Maria Lopez", "Tom Becker", "Ana Silva", "Jan de Vries", "Sofia Rossi", "Liam Byrne"]
+
+
+def scraped_articles(count: int, seed: int = 0) -> list[str]:
+    """`count` short scraped articles, one paragraph per line: a headline, body paragraphs
+    and site chrome around them, from a few templates with varied names and numbers."""
+    import random
+
+    rng = random.Random(seed)
+    articles = []
+    for _ in range(count):
+        headline, body = rng.choice(_TOPICS)
+        values = {"place": rng.choice(_PLACES), "name": rng.choice(_NAMES), "n": rng.randint(2, 40)}
+        lines = [_CHROME[0], headline, _CHROME[1], *rng.sample(body, rng.randint(2, len(body))),
+                 *rng.sample(_CHROME[2:], rng.randint(1, 3))]
+        articles.append("\n".join(line.format(**values) for line in lines))
+    return articles
+
+
+@pytest.fixture(scope="session")
+def articles():
+    """`scraped_articles` for tests: articles(count, seed=0)."""
+    return scraped_articles

@@ -16,7 +16,6 @@ import pytest
 import filterkit
 from filterkit.corpus import read_labelled
 from filterkit.document import LABELS
-from filterkit.modelstore import shipped_model_path
 
 # The filterkit under test (checkout or installed, see conftest.py) is the one the
 # subprocesses import, whatever their working directory.
@@ -87,16 +86,6 @@ def assert_clean_error(result, status: int, *phrases: str) -> None:
     assert result.stderr.startswith("filterkit") or result.stderr.startswith("usage: filterkit")
     for phrase in phrases:
         assert phrase in result.stderr
-
-
-@pytest.fixture(scope="module")
-def shipped_model() -> Path:
-    path = shipped_model_path()
-    if not path.is_file():
-        if os.environ.get("FILTERKIT_TEST_INSTALLED") == "1":
-            pytest.fail(f"the installed filterkit has no shipped model at {path}")
-        pytest.skip(f"the shipped model {path} has not been trained yet")
-    return path
 
 
 @pytest.fixture

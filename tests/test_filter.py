@@ -1,4 +1,5 @@
 """The library calls users rely on: clean, classify, Filter, on realistic articles."""
+import json
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,16 @@ def test_html_input_gives_the_article_and_its_title():
 def test_a_model_file_from_elsewhere_needs_trust(tmp_path):
     foreign = tmp_path / "model.joblib"
     foreign.write_bytes(b"not even a pickle")
-    (tmp_path / "model.json").write_text('{"sha256": "0"}')
+    card = {"format_version": 1, "feature_version": 1, "sha256": "0" * 64,
+            "versions": {"scikit-learn": "1.9.1", "numpy": "2.4.6"}}
+    (tmp_path / "model.json").write_text(json.dumps(card))
     with pytest.raises(UntrustedModelError, match="trust"):
         Filter(model=foreign).clean(EXAMPLE)
+
+
+def test_a_line_repeating_the_known_title_goes_to_the_title_not_the_body():
+    doc = Document.from_texts(EXAMPLE_LINES, title=EXAMPLE_LINES[0])
+    classified = filterkit.classify(doc)
+    assert classified.decisions[0].label == "title"
+    assert EXAMPLE_LINES[0] not in classified.body.split("\n\n")
+    assert classified.title == EXAMPLE_LINES[0]

@@ -1,0 +1,158 @@
+"""Properties that must hold for every input, checked with hypothesis and on real articles.
+
+- The cleaned body is an in-order subsequence of the input paragraphs, each unchanged.
+- The result is deterministic: the same input gives the same decisions, whichever Filter
+  and whatever other documents share its batch.
+- Cleaning is idempotent on real articles: cleaning a cleaned body keeps it whole.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+import filterkit
+from filterkit import Filter
+
+pytestmark = pytest.mark.usefixtures("shipped_model")
+
+_WORDS = (
+    "the council voted on tuesday to build new cycle lanes through centre residents said "
+    "plan would cost million euros mayor opponents warned parking spaces small businesses "
+    "storm power homes engineers restored supplies museum reopened galleries visitors free "
+    "entry captain scored goal season club coach players tournament région straße café "
+    "naïve über año 市議会 город"
+).split()
+_CUES = [
+    "Leave a Reply", "Share this article", "Related: Bus fares to rise in April", "Sign in",
+    "Sign up to our morning newsletter", "\u00a9 2024 The Daily Courier. All rights reserved.",
+    "By Maria Lopez | 3 March 2024 | 4 min read", "Home | News | Sport | Business", "Read more",
+    "Your email address will not be published. Required fields are marked *", "Advertisement",
+]
+_JUNK_CHARACTERS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Zl", "Zp"),
+                           exclude_characters="\n\r\x0b\x0c\x1c\x1d\x1e\x85"),
+    min_size=1, max_size=40,
+)
+
+
+@st.composite
+def _sentence(draw) -> str:
+    words = draw(st.lists(st.sampled_from(_WORDS), min_size=3, max_size=45))
+    words[0] = words[0].capitalize()
+    return " ".join(words) + draw(st.sampled_from([".", ".", "!", "?", ":", "", "\u2026"]))
+
+
+# One paragraph per line, as scrapers write them: prose, junk cues and odd characters.
+PARAGRAPH = st.one_of(_sentence(), _sentence(), st.sampled_from(_CUES), _JUNK_CHARACTERS).filter(
+    lambda p: p.strip() and "\n" not in p.replace("\r", "\n"))
+ARTICLE = st.lists(PARAGRAPH, min_size=1, max_size=30)
+PROPERTY_SETTINGS = settings(max_examples=50, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow])
+
+
+def _is_subsequence(kept: list[str], paragraphs: list[str]) -> bool:
+    remaining = iter(paragraphs)
+    return all(any(p == k for p in remaining) for k in kept)
+
+
+@PROPERTY_SETTINGS
+@given(paragraphs=ARTICLE)
+def test_the_body_is_an_in_order_subsequence_of_the_input_paragraphs(paragraphs):
+    doc = filterkit.classify("\n".join(paragraphs), format="text")
+    assert doc.texts == paragraphs  # one paragraph per line, unchanged
+    kept = doc.body_paragraphs()
+    assert [p.index for p in kept] == sorted({p.index for p in kept})
+    assert all(paragraphs[p.index] == p.text for p in kept)
+    assert doc.body == "\n\n".join(p.text for p in kept)
+    assert _is_subsequence([p.text for p in kept], paragraphs)
+
+
+@PROPERTY_SETTINGS
+@given(paragraphs=ARTICLE, others=st.lists(ARTICLE, max_size=3), position=st.integers(0, 3))
+def test_decisions_are_deterministic_and_independent_of_the_batch(paragraphs, others, position):
+    text = "\n".join(paragraphs)
+    first = filterkit.classify(text, format="text")
+    assert filterkit.classify(text, format="text") == first
+    batch = [("\n".join(o)) for o in others]
+    batch.insert(min(position, len(batch)), text)
+    shared = filterkit.filter.default_filter()
+    in_batch = list(Filter(shared.model).classify_many(batch, format="text", batch_size=4))
+    assert in_batch[batch.index(text)].decisions == first.decisions
+
+
+# --- idempotence on real articles ----------------------------------------------------------
+
+
+def _idempotence_failures(texts: dict[str, str]) -> dict[str, list[str]]:
+    """For each text whose cleaned body loses paragraphs when cleaned again: those paragraphs."""
+    failures = {}
+    for name, text in texts.items():
+        body = filterkit.clean(text)
+        again = filterkit.clean(body)
+        if again != body:
+            failures[name] = [p for p in body.split("\n\n") if p not in again.split("\n\n")]
+    return failures
+
+
+@pytest.mark.requires_shared
+def test_cleaning_a_cleaned_seed_article_keeps_it_whole(seeds_dir):
+    records = [json.loads(line) for line in (seeds_dir / "labels.jsonl").read_text("utf-8").splitlines()]
+    texts = {r["file"]: (seeds_dir / r["file"]).read_text(encoding="utf-8") for r in records}
+    assert _idempotence_failures(texts) == {}
+
+
+WCXB_PAGES = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
+
+
+@pytest.mark.requires_shared
+@pytest.mark.parametrize("rendering", ["trafilatura-recall", "page"])
+def test_cleaning_a_cleaned_wcxb_article_keeps_it_whole(wcxb_dir, rendering):
+    from filterkit.corpus import render
+
+    texts = {}
+    for page in WCXB_PAGES:
+        paragraphs, _ = render(gzip.decompress((wcxb_dir / "html" / f"{page}.html.gz").read_bytes()), rendering)
+        texts[page] = "\n".join(paragraphs)
+    assert _idempotence_failures(texts) == {}
+
+
+# --- the JSONL path keeps every other field of a record ---------------------------------------
+
+_ADDED_FIELDS = {"body", "title", "junk_ratio", "empty", "paragraphs", "error", "line"}
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=10,
+)
+_RECORD = st.fixed_dictionaries(
+    {"text": st.one_of(ARTICLE.map("\n".join), _JSON)},
+    optional={"id": st.integers() | st.text(max_size=10)},
+).flatmap(lambda record: st.dictionaries(
+    st.text(max_size=10).filter(lambda k: k not in _ADDED_FIELDS | {"text", "id"}), _JSON, max_size=5,
+).map(lambda extra: {**extra, **record}))
+
+
+# Each example is a process that loads the model (about 2 s): few examples, and no
+# shrinking, which would take minutes; a failure is reported as generated.
+@settings(max_examples=3, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+          suppress_health_check=[HealthCheck.too_slow])
+@given(records=st.lists(_RECORD, min_size=1, max_size=40))
+def test_clean_jsonl_never_changes_the_other_fields_of_a_record(records):
+    import subprocess
+    import sys
+
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    run = subprocess.run([sys.executable, "-m", "filterkit", "clean", "--jsonl", "--field", "text"],
+                         input=lines.encode("utf-8"), capture_output=True, timeout=120)
+    assert run.returncode in (0, 3), run.stderr.decode()
+    # JSON Lines are split at "\n" only: str.splitlines would split inside strings at
+    # U+0085 or U+2028, which JSON leaves unescaped.
+    outputs = [json.loads(line) for line in run.stdout.decode("utf-8").split("\n") if line]
+    assert len(outputs) == len(records)
+    for record, output in zip(records, outputs):
+        assert {k: v for k, v in output.items() if k not in _ADDED_FIELDS} == record
+        assert ("error" in output) == (not isinstance(record["text"], str))
