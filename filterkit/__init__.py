@@ -9,15 +9,17 @@ Nothing is loaded at import time; the shipped model is read on first use.
 """
 from .document import CONTENT, JUNK_TYPES, LABELS, Decision, Document, Paragraph
 from .errors import (
-    FilterkitError, InputError, ModelError, ModelIntegrityError, ModelNotFoundError,
-    ModelVersionError, UntrustedModelError,
+    FilterkitError, InputError, InputTooLargeError, ModelError, ModelIntegrityError,
+    ModelNotFoundError, ModelVersionError, UntrustedModelError,
 )
 from .filter import Filter, classify, clean
+from .limits import DEFAULT_LIMITS, Limits
 
 __version__ = "0.1.0"
 
 __all__ = [
     "CONTENT", "JUNK_TYPES", "LABELS", "Decision", "Document", "Paragraph", "Filter",
-    "classify", "clean", "FilterkitError", "InputError", "ModelError", "ModelIntegrityError",
+    "classify", "clean", "Limits", "DEFAULT_LIMITS", "FilterkitError", "InputError",
+    "InputTooLargeError", "ModelError", "ModelIntegrityError",
     "ModelNotFoundError", "ModelVersionError", "UntrustedModelError", "__version__",
 ]

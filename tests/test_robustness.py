@@ -26,7 +26,7 @@ from filterkit import Document, Filter, InputError
 from filterkit.errors import InputTooLargeError
 from filterkit.html import html_document, page_blocks, parse_html
 from filterkit.limits import DEFAULT_LIMITS, Limits, MiB
-from filterkit.segment import decode, segment_text, to_document
+from filterkit.segment import decode, to_document
 
 ARTICLE = (
     "Council approves new cycle lanes\n"
@@ -38,10 +38,10 @@ ARTICLE = (
 ACCENTED = "Caf\u00e9 \u201cna\u00efve\u201d \u2013 5\u20ac, Gr\u00fc\u00dfe aus K\u00f6ln"
 
 
-def read(source, format="auto", limits=DEFAULT_LIMITS):
+def read(source, format="auto"):
     """The outcome the suite allows: a Document or an InputError, nothing else."""
     try:
-        return to_document(source, format, limits)
+        return to_document(source, format)
     except InputError as exc:
         assert str(exc), "an InputError says why"
         return exc
@@ -197,6 +197,22 @@ def test_an_empty_document_cleans_to_an_empty_body(shipped_model):
     page = "<html><head><script>var a = 1;</script><style>p {}</style></head><body></body></html>"
     doc = filterkit.classify(page)
     assert doc.body == "" and doc.junk_ratio == 0.0
+
+
+_PAGE = "<html><head><title>Cycle lanes</title></head><body><article>{}</article></body></html>"
+
+
+@pytest.mark.parametrize("source", [
+    ARTICLE.encode("utf-16"),
+    ARTICLE.encode("utf-8-sig"),
+    ARTICLE.replace("Supporters", "Supporters\x00"),
+    _PAGE.format("".join(f"<p>{line}\x00</p>" for line in ARTICLE.splitlines())).encode("utf-8"),
+    _PAGE.format("".join(f"<p>{line} \u201cq\u201d\x1f</p>" for line in ARTICLE.splitlines())).encode("cp1252"),
+], ids=["utf-16 text", "utf-8 bom text", "nul in text", "nul in html", "cp1252 html with controls"])
+def test_readable_bad_input_is_cleaned(shipped_model, source):
+    doc = filterkit.classify(source)
+    assert doc.paragraphs and doc.body, "the article's body is kept"
+    assert set(doc.body.split("\n\n")) <= set(doc.texts)
 
 
 # --- size limits ---------------------------------------------------------------------------
