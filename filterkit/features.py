@@ -295,17 +295,12 @@ FENCE_WORDS = 8
 def fenced_run_features(texts, shape: np.ndarray, lexical: np.ndarray) -> np.ndarray:
     """The densest run of prose that does not cross a fence line: in it, signed distance
     to it, and relative position inside it."""
-    n = len(texts)
     words = np.expm1(shape[:, SHAPE_FEATURES.index("log_words")])
-    ends_terminal = shape[:, SHAPE_FEATURES.index("ends_terminal")]
-    size = np.maximum(words, np.array([len(t) for t in texts]) / 6.0)
-    prose = (size >= 8) & (ends_terminal > 0)
-    values = np.where(prose, np.minimum(size, 80.0), -6.0)
+    values = prose_values(words, texts, shape[:, SHAPE_FEATURES.index("ends_terminal")])
     values = np.where((lexical >= FENCE_SCORE) & (words <= FENCE_WORDS), -200.0, values)
     start, stop = densest_run(values)
-    index = np.arange(n, dtype=np.float64)
-    distance = np.where(index < start, index - start, np.where(index >= stop, index - stop + 1, 0.0))
-    position = np.clip((index - start) / max(stop - start, 1), -1.0, 2.0)
+    distance = run_distance(len(texts), start, stop)
+    position = np.clip((np.arange(len(texts)) - start) / max(stop - start, 1), -1.0, 2.0)
     return np.column_stack([(distance == 0).astype(float), np.sign(distance) * np.log1p(np.abs(distance)),
                             position])
 
@@ -385,12 +380,11 @@ def document_features(texts, tokens, shape: np.ndarray, title: str | None,
     words = np.array([len(t) for t in tokens], dtype=np.float64)
     log_words = shape[:, SHAPE_FEATURES.index("log_words")]
     ends_terminal = shape[:, SHAPE_FEATURES.index("ends_terminal")]
-    size = np.maximum(words, np.array([len(t) for t in texts]) / 6.0)
-    prose = (size >= 8) & (ends_terminal > 0)
+    values = prose_values(words, texts, ends_terminal)
+    prose = values > 0
     index = np.arange(n, dtype=np.float64)
-    run_start, run_stop = densest_run(np.where(prose, np.minimum(size, 80.0), -6.0))
-    distance = np.where(index < run_start, index - run_start,
-                        np.where(index >= run_stop, index - run_stop + 1, 0.0))
+    run_start, run_stop = densest_run(values)
+    distance = run_distance(n, run_start, run_stop)
     total_words = words.sum() or 1.0
     duplicates, shared_opening = repetition(texts, tokens)
     title_tokens = _title_tokens(title, tokens, shape)
@@ -446,6 +440,20 @@ def window_mean(values: np.ndarray, window: int) -> np.ndarray:
     lo = np.clip(np.arange(n) - window, 0, n)
     hi = np.clip(np.arange(n) + window + 1, 0, n)
     return (cumulative[hi] - cumulative[lo]) / (hi - lo)
+
+
+def prose_values(words: np.ndarray, texts, ends_terminal: np.ndarray) -> np.ndarray:
+    """What each paragraph adds to a run of prose: its size (words, or characters / 6 for
+    scripts without spaces, capped at 80) when it is a finished sentence of 8 or more,
+    otherwise a penalty of -6."""
+    size = np.maximum(words, np.array([len(t) for t in texts]) / 6.0)
+    return np.where((size >= 8) & (ends_terminal > 0), np.minimum(size, 80.0), -6.0)
+
+
+def run_distance(n: int, start: int, stop: int) -> np.ndarray:
+    """Signed distance of each paragraph to the run [start, stop): 0 inside it."""
+    index = np.arange(n, dtype=np.float64)
+    return np.where(index < start, index - start, np.where(index >= stop, index - stop + 1, 0.0))
 
 
 def densest_run(values: np.ndarray) -> tuple[int, int]:
