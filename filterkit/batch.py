@@ -3,17 +3,28 @@
     from filterkit.batch import Shard, clean_shards
     summary = clean_shards([Shard("in/a.jsonl.gz", "out/a.jsonl.gz"), ...], Filter(), jobs=2, resume=True)
 
-A shard is one input file and its output. Its records are read lazily, `chunk_size`
-lines at a time; each chunk is cleaned (parsed, classified, written as output lines) by
-one of `jobs` worker processes, each holding one `Filter` whose model it loads once,
-and the chunks' outputs are written in input order. At most `IN_FLIGHT_PER_JOB` chunks
+With `boilerplate` (e.g. a `filterkit.boilerplate.RecordRelabeller`), each classified
+document is passed through it with its record before it is written: the corpus pass
+that relabels text repeated across a site's pages.
+
+A shard is one input file and its output. Its records are read lazily, in chunks of
+`chunk_size` lines or `CHUNK_BYTES` bytes, whichever comes first; each chunk is cleaned
+(parsed, classified, written as output lines) by one of `jobs` worker processes, each
+holding one `Filter` whose model it loads once, and the chunks' outputs are written in
+input order. At most `IN_FLIGHT_PER_JOB` chunks
 per worker are read ahead, so memory stays flat however large the input; workers take
 chunks from any shard, so even one big file keeps every worker busy.
 
 Every non-blank input line yields exactly one output line: the cleaned record, or an
-error record when the line cannot be read (see `filterkit.records`). An output is
-written to a temporary file and renamed when its shard is complete, so a shard whose
-output exists is finished: that is what `resume` skips. An unfinished shard (a killed
+error record when the line cannot be read (see `filterkit.records`), is longer than the
+filter's `max_record_bytes`, or takes longer than its `max_seconds` to read or score.
+A compressed input that expands past `max_decompressed_bytes` (a decompression bomb)
+keeps the records of the lines before, and its output ends with one error record, for
+the line where reading stopped, that names the file and the limit: the output is
+complete for that limit, so resuming skips it (see `filterkit.files.numbered_lines`).
+
+An output is written to a temporary file and renamed when its shard is complete, so a
+shard whose output exists is finished: that is what `resume` skips. An unfinished shard (a killed
 run's temporary file) is redone from scratch, so a resumed run writes the same bytes as
 an uninterrupted one.
 """
@@ -35,13 +46,22 @@ from operator import attrgetter
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator
 
+from .document import Document
 from .errors import FilterkitError
-from .files import READ_ERRORS, atomic_output, open_input, remove_temporaries
+from .files import READ_ERRORS, Line, atomic_output, numbered_lines, remove_temporaries
 from .filter import Filter
-from .records import Item, classified, clean_record, error_record, json_line, record_item, source_name
+from .limits import Limits, MiB
+from .records import (
+    Item, classified, clean_record, error_record, is_record, json_line, record_item, source_name,
+)
 
 CHUNK_SIZE = 256
+# Records that carry a raw page beside their text can be 100s of KB each: bounding chunks
+# by bytes too keeps what is in flight (chunks read ahead, their outputs) to some 10s of MB.
+CHUNK_BYTES = 8 * MiB
 IN_FLIGHT_PER_JOB = 2
+# (record, classified document) -> document; it must pickle, to reach the workers.
+PostFilter = Callable[[dict, Document], Document]
 
 
 @dataclass(frozen=True)
@@ -58,12 +78,13 @@ class Shard:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Consecutive lines of one shard: (line number, bytes) pairs; `unreadable`: why the
-    shard could not be read on from here (a truncated or corrupt file)."""
+    """Consecutive lines of one shard: (line number, bytes, or the error that stands for
+    the line) pairs; `unreadable`: why the shard could not be read on from here (a
+    truncated or corrupt file)."""
 
     shard: int
     source: str
-    lines: list[tuple[int, bytes]]
+    lines: list[tuple[int, Line]]
     unreadable: str | None = None
 
 
@@ -128,15 +149,18 @@ class Summary:
 class RecordCleaner:
     """Turns a chunk of JSON Lines into output lines: the work each worker does."""
 
-    def __init__(self, filter: Filter, field: str = "text", format: str = "auto", paragraphs: bool = True):
+    def __init__(self, filter: Filter, field: str = "text", format: str = "auto", paragraphs: bool = True,
+                 boilerplate: PostFilter | None = None):
         self.filter = filter
         self.field = field
         self.format = format
         self.paragraphs = paragraphs
+        self.boilerplate = boilerplate
 
     def __call__(self, chunk: Chunk) -> Cleaned:
         cleaned = Cleaned(chunk.shard, unreadable=chunk.unreadable, records=len(chunk.lines))
-        items = (record_item(Item(chunk.source, number), line, self.field, self.format)
+        limits = self.filter.limits
+        items = (record_item(Item(chunk.source, number), line, self.field, self.format, limits)
                  for number, line in chunk.lines)
         lines = []
         for item, document in classified(self.filter, items):
@@ -145,6 +169,8 @@ class RecordCleaner:
                 cleaned.first_error = cleaned.first_error or f"{item.where}: {item.error}"
                 lines.append(json_line(error_record(item)))
                 continue
+            if self.boilerplate is not None:
+                document = self.boilerplate(item.record, document)
             for paragraph, decision in document.labelled():
                 cleaned.chars += len(paragraph.text)
                 cleaned.junk_chars += 0 if decision.is_content else len(paragraph.text)
@@ -154,23 +180,25 @@ class RecordCleaner:
 
 
 def clean_shards(shards: list[Shard], filter: Filter, *, field: str = "text", format: str = "auto",
-                 paragraphs: bool = True, jobs: int = 1, resume: bool = False,
-                 chunk_size: int = CHUNK_SIZE, progress: "Progress | None" = None,
+                 paragraphs: bool = True, boilerplate: PostFilter | None = None, jobs: int = 1,
+                 resume: bool = False, chunk_size: int = CHUNK_SIZE, progress: "Progress | None" = None,
                  stdout: IO[str] | None = None) -> Summary:
     """Clean every shard's JSON Lines records into its target; see the module's docstring.
 
     jobs: worker processes (1: clean in this process). resume: skip shards whose output
-    exists. Shards without a target write to `stdout` (default: sys.stdout) in order.
+    exists. boilerplate: applied to each classified record (see the module's docstring).
+    Shards without a target write to `stdout` (default: sys.stdout) in order.
     A shard whose file turns out truncated or corrupt gets no output (resuming retries
     it) and is listed in `Summary.unreadable`; the others go on."""
     if jobs < 1 or chunk_size < 1:
         raise ValueError(f"jobs and chunk_size must be at least 1, got {jobs} and {chunk_size}")
     todo = [shard for shard in shards if not (resume and shard.finished)]
     summary = Summary(shards=len(shards), skipped=len(shards) - len(todo))
-    cleaner = RecordCleaner(filter, field, format, paragraphs)
+    cleaner = RecordCleaner(filter, field, format, paragraphs, boilerplate)
     progress = progress or Progress(None)
     with _cleaning(cleaner, jobs) as clean, closing(progress):
-        for index, outputs in groupby(clean(_chunks(todo, chunk_size)), key=attrgetter("shard")):
+        chunks = _chunks(todo, chunk_size, filter.limits)
+        for index, outputs in groupby(clean(chunks), key=attrgetter("shard")):
             try:
                 with _output(todo[index], stdout or sys.stdout) as out:
                     for cleaned in outputs:
@@ -190,20 +218,21 @@ class _Unreadable(Exception):
     pass
 
 
-def _chunks(shards: list[Shard], size: int) -> Iterator[Chunk]:
-    """Every shard's non-blank lines in chunks, read lazily; at least one chunk per shard
-    (empty for an empty file) so that every shard gets its output. Should a file fail
-    midway, its last chunk says why."""
+def _chunks(shards: list[Shard], size: int, limits: Limits, max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
+    """Every shard's non-blank lines in chunks of `size` lines or `max_bytes` bytes (whichever
+    is reached first), read lazily within `limits`; at least one chunk per shard (empty for
+    an empty file) so that every shard gets its output. Should a file fail midway, its last
+    chunk says why."""
     for index, shard in enumerate(shards):
-        source, lines, sent, unreadable = source_name(shard.source), [], False, None
+        source, lines, sent, unreadable, in_chunk = source_name(shard.source), [], False, None, 0
         try:
-            with open_input(shard.source) as stream:
-                for number, line in enumerate(stream, 1):
-                    if line.strip():
-                        lines.append((number, line))
-                    if len(lines) == size:
-                        yield Chunk(index, source, lines)
-                        lines, sent = [], True
+            for number, line in numbered_lines(shard.source, limits):
+                if is_record(line):
+                    lines.append((number, line))
+                    in_chunk += len(line) if isinstance(line, bytes) else 0
+                if len(lines) == size or in_chunk >= max_bytes:
+                    yield Chunk(index, source, lines)
+                    lines, sent, in_chunk = [], True, 0
         except READ_ERRORS as exc:
             unreadable = f"{source}: {_message(exc)}"
         if lines or not sent or unreadable:

@@ -1,4 +1,5 @@
-"""The command line: `filterkit clean | classify | corpus build | train | evaluate`.
+"""The command line: `filterkit clean | classify | inspect | boilerplate count | corpus build |
+train | evaluate`.
 
 A thin shell over the library: each command parses its arguments, reads its inputs,
 calls filterkit and formats what comes back. What a paragraph is, and whether it is
@@ -12,22 +13,29 @@ import os
 import sys
 import textwrap
 from contextlib import contextmanager
+from dataclasses import fields as dataclass_fields
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Callable, Iterator
 
 from . import __version__
 from .batch import Progress, Shard, clean_shards
-from .corpus import RENDERINGS, build_corpus
+from .boilerplate import BoilerplateCounts, BoilerplateFilter, RecordRelabeller, count_items
+from .corpus import ALL_RENDERINGS, HTML_RENDERING, RENDERINGS, build_corpus
 from .document import Decision, Document, Paragraph
 from .errors import FilterkitError, InputError
-from .files import READ_ERRORS, STDIN, atomic_output, open_input, strip_compression
+from .explain import explain, explanations
+from .files import READ_ERRORS, STDIN, atomic_output, read_whole, strip_compression
 from .filter import Filter
+from .inspect import MAX_DOCUMENTS, inspect
+from .limits import DEFAULT_LIMITS, Limits
 from .records import (
     SCORE_DIGITS, Item, classified, error_record, json_line, labelled_record, read_records,
     rounded_score, source_name,
 )
 from .segment import INPUT_FORMATS, to_document
-from .train import WCXB_CREDIT, cross_validate, evaluate_model, load_corpus, train
+from .peers import comparison_table
+from .train import compare_with_peers, wcxb_credit, cross_validate, evaluate_model, load_corpus, train
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -71,15 +79,28 @@ output:
                          paragraphs  [{index, label, score, text}]; omitted with
                                      --no-paragraphs
                        A line that is not JSON, not an object, lacks the field or
-                       whose field is not a string, or a document that cannot be
-                       read, becomes {...its fields if it was an object, "error":
-                       MESSAGE, "line": N} and the run goes on (exit status 3).
+                       whose field is not a string, a document that cannot be
+                       read, or one over a limit (--limit: a line longer than
+                       max_record_bytes, a document taking longer than
+                       max_seconds), becomes {...its fields if it was an object,
+                       "error": MESSAGE, "line": N} and the run goes on (exit
+                       status 3). A .gz/.zst input expanding past
+                       max_decompressed_bytes keeps the records before, then
+                       one error record stands for the rest.
                        The other added fields replace input fields of the same name.
                        Records are read as they are needed (memory stays flat);
                        --jobs N cleans them on N worker processes, output order
                        unchanged. At the end a summary goes to stderr (records,
                        errors, junk share, time); on a terminal a progress line
                        shows records/s while it runs.
+  --boilerplate COUNTS after classification, relabel as chrome the body
+                       paragraphs (of 50 words at most) that occur on at least
+                       --boilerplate-min-documents other pages of their site
+                       (default: 1) when they form a run of 3 or more repeated
+                       paragraphs outside the article (a menu, a footer). The
+                       site is the host of --group-field when it holds a URL,
+                       else its value. COUNTS come from `filterkit boilerplate
+                       count` over the same records.
   --resume             skip each input whose output file exists (an output is
                        only ever complete: see -o) and clean the others anew;
                        a resumed run writes the same bytes as an uninterrupted one.
@@ -102,8 +123,26 @@ output:
                  record's own, else FILE:LINE), "title" and "paragraphs":
                  [{text, label, score}]. Correct the labels and retrain. Bad
                  records become error records as in `filterkit clean --jsonl`.
+  --labelled     write FILE inputs as labelled records too, one per FILE, "id"
+                 the FILE as given
+  --explain      add the feature groups that moved each paragraph's score most,
+                 in words, with how far each moves the body score (+ towards
+                 body, - towards junk) compared with the rest of its document: a
+                 "why" column (TSV, last) or field, and after "why:" in reason
   label is "content" (article body) or a junk type: title, related, comment,
   chrome, promo, meta. score is the model's probability that the paragraph is body.
+"""
+
+INSPECT_EPILOG = """\
+output:
+  one HTML page, self-contained (no network, no external files): each document
+  with every paragraph coloured by its label, its body score, and on click the
+  feature groups that moved the score; the title and the share of characters
+  labelled junk; a threshold slider that replays the decision at each step of
+  0.05; a switch to show only the cleaned body. Inputs named *.jsonl (.gz,
+  .zst allowed), or all inputs with --jsonl-input, are JSON Lines: one document
+  per record in --field. At most --max-documents documents are shown, with a
+  note on the page when there were more.
 """
 
 
@@ -142,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_clean(commands)
     _add_classify(commands)
+    _add_inspect(commands)
+    _add_boilerplate(commands)
     _add_corpus(commands)
     _add_train(commands)
     _add_evaluate(commands)
@@ -157,14 +198,54 @@ def _command(commands, name: str, help: str, description: str = "", epilog: str 
     )
 
 
+def _command_group(commands, name: str, help: str):
+    """A command whose actions are subcommands (`filterkit corpus build`); its actions."""
+    group = commands.add_parser(name, help=help, description=help)
+    return group.add_subparsers(dest="action", required=True, metavar="ACTION")
+
+
 def _filter_options() -> argparse.ArgumentParser:
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("files", nargs="*", metavar="FILE",
                          help="input documents (default: stdin; '-' is stdin)")
     options.add_argument("--format", choices=INPUT_FORMATS, default="auto",
                          help="input format (default: auto, HTML when the input starts with markup)")
-    _model_options(options, "the model's own", "the shipped model")
+    _model_options(options, "the model's own", "the shipped text model")
+    options.add_argument("--html-model", metavar="PATH",
+                         help="the model for HTML pages, a .joblib with its .json card (default: the "
+                              "shipped HTML model); needs --trust-model like --model")
+    _limit_option(options)
     return options
+
+
+def _limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--limit", dest="limits", action=_LimitAction, default=DEFAULT_LIMITS,
+                        metavar="NAME=N", help=f"set one of the limits (see filterkit.limits), "
+                        f"repeatable: {', '.join(_LIMIT_NAMES)} (default: {_limit_defaults()})")
+
+
+_LIMIT_NAMES = [field.name for field in dataclass_fields(Limits)]
+
+
+def _limit_defaults() -> str:
+    return ", ".join(f"{name}={getattr(DEFAULT_LIMITS, name):_}" for name in _LIMIT_NAMES)
+
+
+class _LimitAction(argparse.Action):
+    """--limit NAME=N: the Limits so far with NAME set to N."""
+
+    def __call__(self, parser, namespace, value: str, option_string=None) -> None:
+        name, _, number = value.partition("=")
+        if name not in _LIMIT_NAMES:
+            raise argparse.ArgumentError(self, f"{name!r} is not a limit; the limits: {', '.join(_LIMIT_NAMES)}")
+        kind = float if name == "max_seconds" else int
+        try:
+            limits = replace(getattr(namespace, self.dest), **{name: kind(number)})
+        except ValueError as exc:
+            wanted = "a number" if kind is float else "a whole number"
+            reason = exc if str(exc).startswith(name) else f"N must be {wanted}"
+            raise argparse.ArgumentError(self, f"{value}: {reason}") from None
+        setattr(namespace, self.dest, limits)
 
 
 def _model_options(parser: argparse.ArgumentParser, threshold_default: str, model_default: str) -> None:
@@ -173,7 +254,8 @@ def _model_options(parser: argparse.ArgumentParser, threshold_default: str, mode
     parser.add_argument("--model", metavar="PATH",
                         help=f"a .joblib model with its .json model card beside it (default: {model_default})")
     parser.add_argument("--trust-model", action="store_true",
-                        help="allow loading --model: model files are pickles, which can run code when loaded")
+                        help="allow loading --model (and --html-model): model files are pickles, which "
+                             "can run code when loaded")
 
 
 def _add_clean(commands) -> None:
@@ -187,7 +269,19 @@ def _add_clean(commands) -> None:
                         help="with --jsonl: worker processes, each loading the model once (default: 1)")
     parser.add_argument("--resume", action="store_true",
                         help="with --jsonl and -o: skip inputs whose output is complete, redo the others")
+    parser.add_argument("--boilerplate", metavar="COUNTS",
+                        help="with --jsonl: relabel text repeated on other pages of a site as chrome, "
+                             "by COUNTS from `filterkit boilerplate count` (see below)")
+    _group_field_option(parser, None, "with --boilerplate: ")
+    parser.add_argument("--boilerplate-min-documents", type=_positive_int, metavar="N",
+                        help="with --boilerplate: relabel paragraphs on at least N other pages (default: 1)")
     parser.set_defaults(run=run_clean)
+
+
+def _group_field_option(parser: argparse.ArgumentParser, default: str | None, prefix: str = "") -> None:
+    parser.add_argument("--group-field", default=default, metavar="NAME",
+                        help=f"{prefix}the record field naming each document's site: its host when "
+                             "it holds a URL, else its value (default: url)")
 
 
 def _add_classify(commands) -> None:
@@ -196,7 +290,43 @@ def _add_classify(commands) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: stdout)")
     parser.add_argument("--jsonl", action="store_true", help="write JSON Lines instead of TSV")
     _jsonl_options(parser, "--jsonl-input", "inputs are JSON Lines; write labelled records (see below)")
+    parser.add_argument("--labelled", action="store_true",
+                        help="write labelled records (the format `filterkit train` reads) for FILE inputs too")
+    parser.add_argument("--explain", action="store_true",
+                        help="say which features drove each paragraph's score (slower)")
     parser.set_defaults(run=run_classify)
+
+
+def _add_inspect(commands) -> None:
+    parser = _command(commands, "inspect", "Write an HTML report to look at what was removed, and why.",
+                      epilog=INSPECT_EPILOG, parents=[_filter_options()], exit_status=EXIT_STATUS)
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the HTML report to write")
+    _jsonl_options(parser, "--jsonl-input", "all inputs are JSON Lines (default: those named *.jsonl)")
+    parser.add_argument("--max-documents", type=_positive_int, default=MAX_DOCUMENTS, metavar="N",
+                        help=f"show at most N documents (default: {MAX_DOCUMENTS})")
+    parser.set_defaults(run=run_inspect)
+
+
+def _add_boilerplate(commands) -> None:
+    actions = _command_group(commands, "boilerplate", "Find text repeated across the pages of each site.")
+    parser = _command(actions, "count", "Count on how many pages of its site each paragraph occurs.",
+                      "Pass 1 of the repeated-boilerplate filter: give the counts to `filterkit clean "
+                      "--jsonl --boilerplate COUNTS` over the same records (see docs/boilerplate-signal.md).",
+                      exit_status=EXIT_STATUS_WHOLE + "  3  some records could not be read and were not counted;\n"
+                                                      "     the first is named on stderr\n")
+    parser.add_argument("files", nargs="+", metavar="FILE",
+                        help="JSON Lines inputs, one document per record (.gz, .zst allowed; '-' is stdin)")
+    parser.add_argument("--field", default="text", metavar="NAME",
+                        help="the record field holding the document (default: text)")
+    parser.add_argument("--format", choices=INPUT_FORMATS, default="auto",
+                        help="document format, as for clean (default: auto)")
+    _group_field_option(parser, "url")
+    parser.add_argument("--min-documents", type=_positive_int, default=2, metavar="N",
+                        help="keep only paragraphs on at least N pages of their site, and sites of at "
+                             "least N pages (default: 2)")
+    _limit_option(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="COUNTS", help="the counts file to write (.npz)")
+    parser.set_defaults(run=run_boilerplate_count)
 
 
 def _jsonl_options(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
@@ -206,9 +336,7 @@ def _jsonl_options(parser: argparse.ArgumentParser, flag: str, help: str) -> Non
 
 
 def _add_corpus(commands) -> None:
-    corpus = commands.add_parser("corpus", help="Build a labelled corpus.",
-                                 description="Build a labelled corpus.")
-    actions = corpus.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = _command_group(commands, "corpus", "Build a labelled corpus.")
     parser = _command(actions, "build", "Build a labelled corpus from a WCXB directory.",
                       "Each page is rendered as scraped text and every paragraph is labelled "
                       "by aligning it with the page's true body.")
@@ -251,6 +379,10 @@ def _add_evaluate(commands) -> None:
     _model_options(parser, "chosen by cross-validation, or the model's own",
                    "none: cross-validate a new model")
     parser.add_argument("--json", metavar="OUT", help="also write the report as JSON to OUT ('-': stdout, instead of the table)")
+    parser.add_argument("--compare-trafilatura", metavar="WCXB_DIR",
+                        help="for a corpus of HTML pages: also run trafilatura (default, favor_precision, "
+                             "favor_recall) on the same pages, read from WCXB_DIR/html/ID.html.gz, and "
+                             "compare word precision/recall/F1 per page type")
     _corpus_options(parser)
     parser.set_defaults(run=run_evaluate)
 
@@ -262,8 +394,10 @@ def _corpus_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _renderings_option(parser: argparse.ArgumentParser, default=RENDERINGS) -> None:
-    parser.add_argument("--renderings", nargs="+", choices=RENDERINGS, default=default, metavar="NAME",
-                        help=f"only these renderings: {', '.join(RENDERINGS)} (default: all)")
+    which = "all" if default is None else ", ".join(default)
+    parser.add_argument("--renderings", nargs="+", choices=ALL_RENDERINGS, default=default, metavar="NAME",
+                        help=f"only these renderings: {', '.join(ALL_RENDERINGS)} (default: {which}); "
+                             f"'{HTML_RENDERING}' is the page's own DOM blocks, for the HTML model")
 
 
 def _probability(value: str) -> float:
@@ -312,13 +446,12 @@ def _input_paths(args) -> list[str]:
     return paths
 
 
-def read_files(paths: list[str], format: str) -> Iterator[Item]:
-    """Each file one document. When the only input fails, that is an InputError."""
+def read_files(paths: list[str], format: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Each file one document, within `limits`. When the only input fails, that is an InputError."""
     for path in paths:
         item = Item(source_name(path))
         try:
-            with open_input(path) as stream:
-                item.document = to_document(stream.read(), format)
+            item.document = to_document(read_whole(path, limits), format, limits)
         except (InputError, *READ_ERRORS) as exc:
             item.error = _message(exc)
             if len(paths) == 1:
@@ -332,8 +465,11 @@ def read_files(paths: list[str], format: str) -> Iterator[Item]:
 def make_filter(args) -> Filter:
     """The Filter the options ask for, its model loaded now: a model problem stops the run
     before any input is read."""
-    filter = Filter(args.model, threshold=args.threshold, trusted=args.trust_model)
+    filter = Filter(args.model, html_model=args.html_model, threshold=args.threshold,
+                    trusted=args.trust_model, limits=args.limits)
     filter.model
+    if args.html_model is not None:
+        filter.html_model
     return filter
 
 
@@ -402,7 +538,8 @@ def tsv_field(text: str) -> str:
 
 
 def run_clean(args) -> int:
-    _jsonl_only(args, ("field", "no_paragraphs", "jobs", "resume"), "--jsonl")
+    _jsonl_only(args, ("field", "no_paragraphs", "jobs", "resume", "boilerplate"), "--jsonl")
+    _only_with(args, ("group_field", "boilerplate_min_documents"), "--boilerplate", args.boilerplate)
     paths = _input_paths(args)
     if args.jsonl_input:
         return _clean_jsonl(args, paths)
@@ -414,7 +551,7 @@ def run_clean(args) -> int:
 def _clean_one(args, path: str) -> int:
     filter = make_filter(args)
     with output(args.output) as out:
-        for item, document in classified(filter, read_files([path], args.format)):
+        for item, document in classified(filter, read_files([path], args.format, args.limits)):
             _write_body(out, item, document)
     return EXIT_OK
 
@@ -425,7 +562,7 @@ def _clean_to_directory(args, paths: list[str]) -> int:
     targets = _body_targets(paths, Path(args.output))
     filter = make_filter(args)
     failures = Failures()
-    for item, document in classified(filter, read_files(paths, args.format)):
+    for item, document in classified(filter, read_files(paths, args.format, args.limits)):
         if failures.see(item, report=True):
             continue
         with output(targets[item.source]) as out:
@@ -469,14 +606,25 @@ def _write_body(out: IO[str], item: Item, document: Document) -> None:
 
 def _clean_jsonl(args, paths: list[str]) -> int:
     shards = _shards(args, paths)
+    boilerplate = _relabeller(args)
     summary = clean_shards(shards, make_filter(args), field=args.field or "text", format=args.format,
-                           paragraphs=not args.no_paragraphs, jobs=args.jobs or 1, resume=args.resume,
-                           progress=Progress(sys.stderr))
+                           paragraphs=not args.no_paragraphs, boilerplate=boilerplate,
+                           jobs=args.jobs or 1, resume=args.resume, progress=Progress(sys.stderr))
     _warn(str(summary))
     for unreadable in summary.unreadable:
         _error(f"{unreadable}; its output was not written (--resume retries it)")
     status = _failure_status(summary.errors, summary.records, "records", summary.first_error)
     return EXIT_PARTIAL if summary.unreadable else status
+
+
+def _relabeller(args) -> RecordRelabeller | None:
+    """The repeated-boilerplate post-filter --boilerplate asks for, its counts read now."""
+    if args.boilerplate is None:
+        return None
+    _require_file(args.boilerplate)
+    n = args.boilerplate_min_documents
+    return RecordRelabeller(BoilerplateCounts.load(args.boilerplate),
+                            BoilerplateFilter(min_documents=n) if n else None, args.group_field or "url")
 
 
 def _shards(args, paths: list[str]) -> list[Shard]:
@@ -509,38 +657,127 @@ def run_classify(args) -> int:
     paths = _input_paths(args)
     filter = make_filter(args)
     failures = Failures()
-    if args.jsonl_input:
+    if args.jsonl_input or args.labelled:
         field = args.field or "text"
+        items = (read_records(paths, field, args.format, args.limits) if args.jsonl_input
+                 else read_files(paths, args.format, args.limits))
         with output(args.output) as out:
-            for item, document in classified(filter, read_records(paths, field, args.format)):
-                record = error_record(item) if failures.see(item) else labelled_record(item, document, field)
-                out.write(json_line(record))
-        return failures.exit_status("records")
+            for item, document in _classified(filter, items, args.explain):
+                if failures.see(item, report=not args.jsonl_input):
+                    if args.jsonl_input:
+                        out.write(json_line(error_record(item)))
+                    continue
+                out.write(json_line(_labelled(item, document, field, args.explain)))
+        return failures.exit_status("records" if args.jsonl_input else "files")
     with output(args.output) as out:
         if not args.jsonl:
-            out.write("doc\tindex\tlabel\tscore\ttext\n")
-        for item, document in classified(filter, read_files(paths, args.format)):
+            out.write("doc\tindex\tlabel\tscore\ttext" + "\twhy" * args.explain + "\n")
+        for item, document in _classified(filter, read_files(paths, args.format, args.limits), args.explain):
             if failures.see(item, report=True):
                 continue
-            for paragraph, decision in document.labelled():
-                out.write(_paragraph_row(item, paragraph, decision, args.jsonl))
+            whys = explanations(document) if args.explain else [None] * len(document.paragraphs)
+            for (paragraph, decision), why in zip(document.labelled(), whys):
+                out.write(_paragraph_row(item, paragraph, decision, args.jsonl, why))
     return failures.exit_status("files")
 
 
-def _paragraph_row(item: Item, paragraph: Paragraph, decision: Decision, jsonl: bool) -> str:
+def _classified(filter: Filter, items, with_explanations: bool):
+    """`records.classified`, with explanations added when asked for."""
+    for item, document in classified(filter, items):
+        if with_explanations and document is not None:
+            document = explain(filter.model_for(item.document).pipeline, item.document, document)
+        yield item, document
+
+
+def _labelled(item: Item, document: Document, field: str, with_explanations: bool) -> dict:
+    record = labelled_record(item if item.record is not None else replace(item, record={}), document, field)
+    if with_explanations:
+        for paragraph, why in zip(record["paragraphs"], explanations(document)):
+            paragraph["why"] = str(why)
+    return record
+
+
+def _paragraph_row(item: Item, paragraph: Paragraph, decision: Decision, jsonl: bool, why=None) -> str:
     if jsonl:
-        return json_line({"doc": item.source, "index": paragraph.index, "label": decision.label,
-                           "score": rounded_score(decision), "reason": decision.reason, "text": paragraph.text})
-    return (f"{tsv_field(item.source)}\t{paragraph.index}\t{decision.label}\t"
-            f"{decision.score:.{SCORE_DIGITS}f}\t{tsv_field(paragraph.text)}\n")
+        row = {"doc": item.source, "index": paragraph.index, "label": decision.label,
+               "score": rounded_score(decision), "reason": decision.reason, "text": paragraph.text}
+        if why is not None:
+            row["why"] = [{"group": r.group, "words": r.words, "effect": round(r.effect, 3)} for r in why.reasons]
+        return json_line(row)
+    row = (f"{tsv_field(item.source)}\t{paragraph.index}\t{decision.label}\t"
+           f"{decision.score:.{SCORE_DIGITS}f}\t{tsv_field(paragraph.text)}")
+    return row + (f"\t{tsv_field(str(why))}" if why is not None else "") + "\n"
+
+
+# --- inspect -----------------------------------------------------------------------------
+
+
+def run_inspect(args) -> int:
+    paths = _input_paths(args)
+    filter = make_filter(args)
+    report = inspect(filter, _inspected_items(args, paths), max_documents=args.max_documents)
+    with output(args.output) as out:
+        out.write(report.to_html())
+    for item in report.failed:
+        _error(f"{item.where}: {item.error}")
+    more = f" (the first {args.max_documents}; there were more)" if report.truncated else ""
+    count = len(report.documents)
+    _say(f"wrote {args.output}: {count} document{'s' * (count != 1)}{more}")
+    shown = len(report.documents) + len(report.failed)
+    return _failure_status(len(report.failed), shown, "documents", None)
+
+
+def _inspected_items(args, paths: list[str]) -> Iterator[Item]:
+    """The documents of the inputs in order: each record of a JSONL input, each other FILE whole."""
+    jsonl = [args.jsonl_input or strip_compression(path).endswith(".jsonl") for path in paths]
+    files = read_files([path for path, is_jsonl in zip(paths, jsonl) if not is_jsonl], args.format, args.limits)
+    for path, is_jsonl in zip(paths, jsonl):
+        if is_jsonl:
+            yield from read_records([path], args.field or "text", args.format, args.limits)
+        else:
+            yield next(files)
 
 
 def _jsonl_only(args, options: tuple[str, ...], flag: str) -> None:
-    if args.jsonl_input:
+    _only_with(args, options, flag, args.jsonl_input)
+
+
+def _only_with(args, options: tuple[str, ...], flag: str, present) -> None:
+    if present:
         return
     given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o)]
     if given:
         raise InputError(f"{', '.join(given)} only applies with {flag}")
+
+
+# --- boilerplate count ---------------------------------------------------------------------
+
+
+def run_boilerplate_count(args) -> int:
+    paths = _input_paths(args)
+    failures = Failures()
+    items = (item for item in read_records(paths, args.field, args.format, args.limits)
+             if not failures.see(item))
+    counts = count_items(items, args.group_field, args.min_documents)
+    counts.save(args.output)
+    _say(_counted(args, counts, failures.total))
+    if failures.failed:
+        first = failures.first
+        _error(f"{failures.failed} of {failures.total} records could not be read and were not "
+               f"counted; the first, {first.where}: {first.error}")
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def _counted(args, counts: BoilerplateCounts, records: int) -> str:
+    """What `boilerplate count` wrote, and a hint when no record named a site."""
+    n, sites = args.min_documents, len(counts.group_keys)
+    said = (f"wrote {args.output}: {records:,} records, {int(counts.group_documents.sum()):,} of them on "
+            f"{sites:,} site{'s' * (sites != 1)} with {n}+ pages; {len(counts):,} paragraphs occur on "
+            f"{n}+ pages of their site")
+    if not sites:
+        said += f" (do the records' {args.group_field!r} fields name their site? see --group-field)"
+    return said
 
 
 # --- corpus, train, evaluate ---------------------------------------------------------------
@@ -562,11 +799,11 @@ def _load_corpus(args):
 
 def run_train(args) -> int:
     documents = _load_corpus(args)
-    if not args.wcxb and all(d.rendering in RENDERINGS and d.reference for d in documents):
+    if not args.wcxb and all(d.rendering in ALL_RENDERINGS and d.reference for d in documents):
         _warn("this corpus looks built from WCXB by `filterkit corpus build`; if so, pass --wcxb "
               "so that the model card credits it (CC-BY-4.0)")
     card = train(documents, args.output, kind=args.kind, folds=args.folds,
-                 corpus_name=Path(args.corpus).name, training_data=WCXB_CREDIT if args.wcxb else None,
+                 corpus_name=Path(args.corpus).name, training_data=wcxb_credit(documents) if args.wcxb else None,
                  log=_say)
     _say(f"saved {args.output} (threshold {card['threshold']:.2f}) and its model card "
          f"{Path(args.output).with_suffix('.json')}")
@@ -585,11 +822,17 @@ def run_evaluate(args) -> int:
     else:
         report = cross_validate(documents, kind=args.kind or "gbt", folds=args.folds or 5,
                                 threshold=args.threshold, log=_warn)
+    result = report.to_json()
     if args.json != STDIN:
         _say(report.to_text())
+    if args.compare_trafilatura:
+        peers = compare_with_peers(documents, report, args.compare_trafilatura, log=_warn)
+        result["peers"] = {name: {t: s.__dict__ for t, s in by_type.items()} for name, by_type in peers.items()}
+        if args.json != STDIN:
+            _say(comparison_table(peers))
     if args.json:
         with output(args.json) as out:
-            out.write(json.dumps(report.to_json(), indent=2) + "\n")
+            out.write(json.dumps(result, indent=2) + "\n")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ The labelled format is one JSON object per document:
 `label` is `content`, `junk` (not body, type unknown) or a junk type (`title`, `related`,
 `comment`, `chrome`, `promo`, `meta`). Only `paragraphs` is required; `reference`
 (the true article body) enables word-F1 evaluation; `domain` groups cross-validation.
+Blocks of the `html` rendering also carry `"dom"`: their `filterkit.blocks.DomFacts`.
 """
 from __future__ import annotations
 
@@ -23,14 +24,17 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from .align import align
-from .document import CONTENT, JUNK_TYPES, Document
+from .blocks import DomFacts
+from .document import CONTENT, JUNK_TYPES, Document, Paragraph
 from .errors import InputError
-from .html import page_blocks, parse_html
+from .html import html_document, page_blocks, parse_html
 from .segment import segment_text
 
 JUNK = "junk"
 RECORD_LABELS = (CONTENT, JUNK, *JUNK_TYPES)
 RENDERINGS = ("trafilatura-recall", "trafilatura", "page")
+HTML_RENDERING = "html"  # the page's own DOM blocks, for the HTML model
+ALL_RENDERINGS = (*RENDERINGS, HTML_RENDERING)
 
 
 @dataclass
@@ -46,10 +50,13 @@ class LabelledDocument:
     title: str | None = None
     reference: str | None = None
     extra: dict = field(default_factory=dict)
+    doms: list[DomFacts] | None = None  # one per paragraph, for blocks read from HTML
 
     def __post_init__(self) -> None:
         if len(self.texts) != len(self.labels):
             raise ValueError(f"{self.id}: {len(self.texts)} paragraphs but {len(self.labels)} labels")
+        if self.doms is not None and len(self.doms) != len(self.texts):
+            raise ValueError(f"{self.id}: {len(self.texts)} paragraphs but {len(self.doms)} DOM facts")
         unknown = set(self.labels) - set(RECORD_LABELS)
         if unknown:
             raise ValueError(f"{self.id}: unknown labels {sorted(unknown)}; expected {RECORD_LABELS}")
@@ -59,13 +66,19 @@ class LabelledDocument:
         return [label == CONTENT for label in self.labels]
 
     def document(self) -> Document:
-        return Document.from_texts(self.texts)
+        if self.doms is None:
+            return Document.from_texts(self.texts)
+        paragraphs = tuple(Paragraph(t, i, dom=d) for i, (t, d) in enumerate(zip(self.texts, self.doms)))
+        return Document(paragraphs, title=self.title, source_format="html")
 
     def to_json(self) -> dict:
+        paragraphs = [{"text": t, "label": l} for t, l in zip(self.texts, self.labels)]
+        for paragraph, dom in zip(paragraphs, self.doms or ()):
+            paragraph["dom"] = dom.to_json()
         record = {
             "id": self.id, "domain": self.domain, "page_type": self.page_type,
             "rendering": self.rendering, "title": self.title, "reference": self.reference,
-            "paragraphs": [{"text": t, "label": l} for t, l in zip(self.texts, self.labels)],
+            "paragraphs": paragraphs,
         }
         return {**self.extra, **record}
 
@@ -77,9 +90,11 @@ class LabelledDocument:
         if not isinstance(paragraphs, list):
             raise ValueError("a labelled record needs a list 'paragraphs' of {text, label}")
         known = {"id", "domain", "page_type", "rendering", "title", "reference", "paragraphs"}
+        doms = [DomFacts.from_json(p["dom"]) for p in paragraphs if "dom" in p]
         return cls(
             texts=[p["text"] for p in paragraphs],
             labels=[p["label"] for p in paragraphs],
+            doms=doms if paragraphs and len(doms) == len(paragraphs) else None,
             id=str(record.get("id", "")), domain=record.get("domain") or "",
             page_type=record.get("page_type") or "", rendering=record.get("rendering") or "",
             title=record.get("title"), reference=record.get("reference"),
@@ -187,6 +202,9 @@ def label_page(page: WcxbPage, renderings: tuple[str, ...] = RENDERINGS) -> list
     html = gzip.decompress(html)
     documents = []
     for rendering in renderings:
+        if rendering == HTML_RENDERING:
+            documents.append(label_blocks(page, html))
+            continue
         texts, title = render(html, rendering)
         labels = [CONTENT if body else JUNK for body in align(texts, page.main_content).labels()]
         labels = [_title_or(label, text, title) for text, label in zip(texts, labels)]
@@ -197,6 +215,19 @@ def label_page(page: WcxbPage, renderings: tuple[str, ...] = RENDERINGS) -> list
             rendering=rendering, title=title, reference=page.main_content,
         ))
     return documents
+
+
+def label_blocks(page: WcxbPage, html: bytes) -> LabelledDocument:
+    """The page's DOM blocks (as `filterkit.classify` reads HTML), labelled by alignment."""
+    document = html_document(html)
+    texts = document.texts
+    labels = [CONTENT if body else JUNK for body in align(texts, page.main_content).labels()]
+    labels = [_title_or(label, text, document.title) for text, label in zip(texts, labels)]
+    return LabelledDocument(
+        texts, labels, id=page.id, domain=page.domain, page_type=page.page_type,
+        rendering=HTML_RENDERING, title=document.title, reference=page.main_content,
+        doms=[p.dom for p in document.paragraphs],
+    )
 
 
 def _title_or(label: str, text: str, title: str | None) -> str:

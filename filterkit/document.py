@@ -16,10 +16,12 @@ LABELS = (CONTENT, *JUNK_TYPES)
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One paragraph of input, its text exactly as given."""
+    """One paragraph of input, its text exactly as given; from HTML, with its DOM facts
+    (`filterkit.blocks.DomFacts`: tag, ancestors, class/id words, link text)."""
 
     text: str
     index: int
+    dom: object | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,9 @@ class Document:
     source_format: str = "text"
     decisions: tuple[Decision, ...] = ()
     metadata: dict = field(default_factory=dict, compare=False)
+    # Why there are no paragraphs: the source could not be read or classified
+    # (`Filter.classify_many(errors="mark")`); None for every document that could.
+    error: str | None = None
 
     def __post_init__(self) -> None:
         if self.decisions and len(self.decisions) != len(self.paragraphs):
@@ -66,6 +71,16 @@ class Document:
     @property
     def texts(self) -> list[str]:
         return [p.text for p in self.paragraphs]
+
+    @property
+    def author(self) -> str | None:
+        """The author an HTML page names (trafilatura's metadata), if any."""
+        return self.metadata.get("author")
+
+    @property
+    def date(self) -> str | None:
+        """The publication date of an HTML page (trafilatura's metadata), if any."""
+        return self.metadata.get("date")
 
     @property
     def is_classified(self) -> bool:

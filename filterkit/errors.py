@@ -10,26 +10,30 @@ class InputError(FilterkitError):
 
 
 class InputTooLargeError(InputError):
-    """The input is over one of the size limits of `filterkit.limits.Limits`.
+    """The input is over one of the limits of `filterkit.limits.Limits`.
 
-    `limit` names the limit (a field of `Limits`) and `maximum` is its value. The input
-    is refused whole, never cut short: raising the limit lets it through.
+    `limit` names the limit (a field of `Limits`) and `maximum` is its value. `outcome`
+    says what became of the input: by default it is refused whole, never cut short;
+    raising the limit lets it through.
     """
 
-    def __init__(self, limit: str, maximum: int, found: str):
+    def __init__(self, limit: str, maximum: int | float, found: str,
+                 outcome: str = "the input is refused rather than cut short"):
         self.limit = limit
         self.maximum = maximum
         self.found = found
+        self.outcome = outcome
+        shown = f"{maximum:,}" if isinstance(maximum, int) else f"{maximum:g}"
         super().__init__(
-            f"{found}, over the limit {limit}={maximum:,}; the input is refused rather than "
-            f"cut short. If such inputs are expected, raise the limit: "
-            f"Filter(limits=filterkit.limits.Limits({limit}=...))"
+            f"{found}, over the limit {limit}={shown}; {outcome}. If such inputs are "
+            f"expected, raise the limit: Filter(limits=filterkit.limits.Limits({limit}=...)), "
+            f"or --limit {limit}=... on the command line"
         )
 
     def __reduce__(self):
         # Worker processes send errors back pickled; the default would call __init__
         # with the message alone.
-        return type(self), (self.limit, self.maximum, self.found)
+        return type(self), (self.limit, self.maximum, self.found, self.outcome)
 
 
 class ModelError(FilterkitError):

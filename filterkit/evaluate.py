@@ -50,12 +50,24 @@ def sample_weights(documents: list[LabelledDocument], weighting: str) -> np.ndar
     return np.concatenate([np.full(n, mean / n) for n in sizes if n])
 
 
+def corpus_input(documents: list[LabelledDocument]) -> str:
+    """"html" when every document holds the DOM blocks of a page, "text" when none does
+    (documents without paragraphs, such as a page with no text, are either)."""
+    with_text = [d for d in documents if d.texts]
+    with_dom = sum(d.doms is not None for d in with_text)
+    if with_dom and with_dom < len(with_text):
+        raise ValueError(f"{with_dom} of {len(with_text)} documents are HTML blocks (with DOM facts) "
+                         "and the others text: train the HTML and the text model on separate corpora")
+    return "html" if with_dom else "text"
+
+
 def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = "paragraph"):
-    """Fit a pipeline on labelled documents."""
+    """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks)."""
     rows = paragraph_rows([d.document() for d in documents])
     weights = sample_weights(documents, weighting)
     params = {} if weights is None else {"classifier__sample_weight": weights}
-    return make_pipeline(kind).fit(rows, body_labels(documents), **params)
+    pipeline = make_pipeline(kind, input=corpus_input(documents))
+    return pipeline.fit(rows, body_labels(documents), **params)
 
 
 def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndarray]:
@@ -110,6 +122,11 @@ class Report:
     threshold: float
     smoother: Smoother
     rows: list[Row] = field(default_factory=list)
+    kept: list[np.ndarray] = field(default_factory=list, repr=False)  # per document, as scored
+
+    def cleaned_texts(self, documents: list[LabelledDocument]) -> list[str]:
+        """Each document's cleaned output: its kept paragraphs joined by a blank line."""
+        return ["\n\n".join(t for t, k in zip(d.texts, kept) if k) for d, kept in zip(documents, self.kept)]
 
     def row(self, rendering: str = "all", page_type: str = "all") -> Row:
         return next(r for r in self.rows if r.rendering == rendering and r.page_type == page_type)
@@ -144,7 +161,7 @@ def report(documents: list[LabelledDocument], scores: list[np.ndarray], threshol
             groups[key].append(i)
     kept = [smoother.smooth(s) >= threshold for s in scores]
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
-    result = Report(threshold, smoother)
+    result = Report(threshold, smoother, kept=kept)
     for (rendering, page_type), members in sorted(groups.items(), key=_group_order):
         result.rows.append(_row(rendering, page_type, [documents[i] for i in members],
                                 [kept[i] for i in members], [counts[i] for i in members]))
@@ -207,11 +224,13 @@ def _row(rendering, page_type, documents, kept, counts) -> Row:
 def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoother]:
     """The smoothing and threshold with the best mean word F1 over all documents, among
     those that keep at least MIN_RETENTION of the body paragraphs of the trafilatura
-    rendering of articles (of all documents when the corpus has none)."""
+    rendering of articles (of all documents when the corpus has none). For the HTML
+    model, whose bar is word F1 against trafilatura's, the best mean word F1."""
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
     retention_docs = [i for i, d in enumerate(documents)
                       if (d.rendering, d.page_type) == (RETENTION_RENDERING, RETENTION_PAGE_TYPE)] or \
         list(range(len(documents)))
+    min_retention = MIN_RETENTION if corpus_input(documents) == "text" else 0.0
     thresholds = np.asarray(THRESHOLDS)[:, None]
     best, best_f1 = (0.5, SMOOTHERS[0]), -1.0
     for smoother in SMOOTHERS:
@@ -221,6 +240,6 @@ def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoot
         body = sum(sum(documents[i].is_body) for i in retention_docs) or 1
         retention = kept_body / body
         for t, threshold in enumerate(THRESHOLDS):
-            if retention[t] >= MIN_RETENTION and f1[t] > best_f1:
+            if retention[t] >= min_retention and f1[t] > best_f1:
                 best, best_f1 = (float(threshold), smoother), f1[t]
     return best

@@ -209,12 +209,6 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
 
     # --- lexical score --------------------------------------------------------------
 
-    def _vectorizer(self) -> HashingVectorizer:
-        return HashingVectorizer(
-            n_features=self.n_hash_features, ngram_range=(1, 2), alternate_sign=False,
-            token_pattern=r"(?u)\b\w+\b", lowercase=False, norm="l2",
-        )
-
     def _fit_lexical(self, X, y, out_of_fold: bool = False):
         self.n_features_out_ = len(self.get_feature_names_out())
         if not self.lexical:
@@ -222,20 +216,15 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
             return None
         if y is None:
             raise ValueError("ParagraphFeatures needs labels to learn its lexical score")
-        hashed = self._vectorizer().transform(lexical_text(doc.paragraphs[i].text) for doc, i in X)
-        junk = 1 - np.asarray(y, dtype=int)
-        model = SGDClassifier(loss="log_loss", alpha=self.lexical_alpha, max_iter=20, tol=None,
-                              random_state=self.random_state)
-        self.lexical_model_ = model.fit(hashed, junk)
-        if not out_of_fold:
-            return None
-        folds = KFold(self.lexical_folds)  # rows come grouped by document: keep them together
-        return cross_val_predict(model, hashed, junk, cv=folds, method="predict_proba")[:, 1]
+        hashed = hashed_ngrams([lexical_text(doc.paragraphs[i].text) for doc, i in X], self.n_hash_features)
+        self.lexical_model_, scores = fit_junk_model(hashed, y, self.lexical_alpha, self.lexical_folds,
+                                                     self.random_state, out_of_fold)
+        return scores
 
     def _lexical_scores(self, X):
         if not self.lexical:
             return None
-        hashed = self._vectorizer().transform(lexical_text(doc.paragraphs[i].text) for doc, i in X)
+        hashed = hashed_ngrams([lexical_text(doc.paragraphs[i].text) for doc, i in X], self.n_hash_features)
         return self.lexical_model_.predict_proba(hashed)[:, 1]
 
     # --- features ---------------------------------------------------------------------
@@ -248,19 +237,12 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
 
     def _transform(self, X, lexical_scores) -> np.ndarray:
         out = np.zeros((len(X), self.n_features_out_), dtype=np.float32)
-        start = 0
-        while start < len(X):
-            doc = X[start][0]
-            stop = start
-            while stop < len(X) and X[stop][0] is doc:
-                stop += 1
-            indices = [i for _, i in X[start:stop]]
+        for doc, rows, indices in document_spans(X):
             lexical = None
             if lexical_scores is not None:
                 lexical = np.full(len(doc.paragraphs), np.nan)
-                lexical[indices] = lexical_scores[start:stop]
-            out[start:stop] = self._document_matrix(doc, lexical)[indices]
-            start = stop
+                lexical[indices] = lexical_scores[rows]
+            out[rows] = self._document_matrix(doc, lexical)[indices]
         return out
 
     def _document_matrix(self, doc: Document, lexical) -> np.ndarray:
@@ -284,6 +266,43 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         for offset in self._offsets():
             columns.append(shift(neighbour_source, offset, fill=-1.0))
         return np.hstack(columns)
+
+
+def hashed_ngrams(texts: list[str], n_features: int):
+    """Word unigrams and bigrams hashed into `n_features` columns (l2-normalised);
+    identical texts are hashed once."""
+    vectorizer = HashingVectorizer(
+        n_features=n_features, ngram_range=(1, 2), alternate_sign=False,
+        token_pattern=r"(?u)\b\w+\b", lowercase=False, norm="l2",
+    )
+    distinct = {text: k for k, text in enumerate(dict.fromkeys(texts))}
+    hashed = vectorizer.transform(list(distinct))
+    return hashed[[distinct[text] for text in texts]]
+
+
+def fit_junk_model(hashed, y, alpha: float, folds: int, random_state: int, out_of_fold: bool = True):
+    """A logistic model of P(junk) on hashed words, and (when `out_of_fold`) its
+    out-of-fold scores for the training rows, as `TargetEncoder` does: the next step must
+    not learn to trust a score that has seen the rows' labels."""
+    junk = 1 - np.asarray(y, dtype=int)
+    model = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=20, tol=None, random_state=random_state)
+    model.fit(hashed, junk)
+    if not out_of_fold:
+        return model, None
+    splits = KFold(folds)  # rows come grouped by document: keep them together
+    return model, cross_val_predict(model, hashed, junk, cv=splits, method="predict_proba")[:, 1]
+
+
+def document_spans(X):
+    """(document, slice of rows, paragraph indices) for each run of rows of one document."""
+    start = 0
+    while start < len(X):
+        doc = X[start][0]
+        stop = start
+        while stop < len(X) and X[stop][0] is doc:
+            stop += 1
+        yield doc, slice(start, stop), [i for _, i in X[start:stop]]
+        start = stop
 
 
 # A short line the lexical model is this sure is junk ('3 Comments', 'Related Posts')

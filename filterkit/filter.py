@@ -12,16 +12,21 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .document import CONTENT, Decision, Document
+from .errors import InputError, ModelError
+from .explain import explain as explained
 from .features import detect_language, paragraph_rows
 from .junktypes import JunkTyper, repeats_title
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, within
 from .model import body_scores
-from .modelstore import LoadedModel, load_model
+from .modelstore import HTML_MODEL, LoadedModel, load_model, model_input
 from .segment import to_document
 from .smooth import Smoother
 
 _WORD = re.compile(r"\w+")
 DEFAULT_BATCH_SIZE = 64
+ERROR_MODES = ("raise", "mark")
+# Errors that stop a run rather than fail one document.
+FATAL = (ModelError, MemoryError)
 
 
 class Filter:
@@ -30,19 +35,25 @@ class Filter:
     model: a path to a `.joblib` model (with its `.json` card beside it), a `LoadedModel`,
         or None for the shipped model. A path outside the package is unpickled only with
         `trusted=True`, because loading a pickle can run code.
+    html_model: the same for HTML pages, whose DOM blocks have a model of their own;
+        None: the shipped HTML model. Text input always goes to `model`.
     threshold: minimum body score to keep a paragraph; None uses the model card's.
     smoothing: apply the neighbour-smoothing pass with the card's parameters.
     limits: the most one input may hold (`filterkit.limits.Limits`); None: the defaults.
-        A larger input raises `InputTooLargeError`.
+        A larger input raises `InputTooLargeError`. They hold wherever this Filter is
+        used (records, batch workers, Ray, datatrove); `max_seconds` only there, where
+        a document can be abandoned: `classify` itself is never interrupted.
     """
 
-    def __init__(self, model=None, *, threshold: float | None = None, trusted: bool = False,
-                 smoothing: bool = True, limits: Limits | None = None):
+    def __init__(self, model=None, *, html_model=None, threshold: float | None = None,
+                 trusted: bool = False, smoothing: bool = True, limits: Limits | None = None):
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
         self._model_spec = model
         self._trusted = trusted
         self._loaded: LoadedModel | None = model if isinstance(model, LoadedModel) else None
+        self._html_spec = html_model
+        self._html_loaded: LoadedModel | None = html_model if isinstance(html_model, LoadedModel) else None
         self._threshold = threshold
         self.smoothing = smoothing
         self.limits = limits if limits is not None else DEFAULT_LIMITS
@@ -51,24 +62,43 @@ class Filter:
     @property
     def model(self) -> LoadedModel:
         if self._loaded is None:
-            self._loaded = load_model(self._model_spec, trusted=self._trusted)
+            self._loaded = _reading(load_model(self._model_spec, trusted=self._trusted), "text")
         return self._loaded
 
     @property
+    def html_model(self) -> LoadedModel:
+        if self._html_loaded is None:
+            self._html_loaded = _reading(load_model(self._html_spec, trusted=self._trusted, name=HTML_MODEL),
+                                         "html")
+        return self._html_loaded
+
+    def model_for(self, document: Document) -> LoadedModel:
+        """The HTML model for a page's DOM blocks, the text model for anything else."""
+        return self.html_model if is_html_blocks(document) else self.model
+
+    @property
     def threshold(self) -> float:
-        return self._threshold if self._threshold is not None else float(self.model.card.get("threshold", 0.5))
+        """The text model's threshold (see `threshold_for`)."""
+        return self.threshold_for(self.model)
+
+    def threshold_for(self, model: LoadedModel) -> float:
+        return self._threshold if self._threshold is not None else float(model.card.get("threshold", 0.5))
 
     @property
     def smoother(self) -> Smoother:
+        return self.smoother_for(self.model)
+
+    def smoother_for(self, model: LoadedModel) -> Smoother:
         if not self.smoothing:
             return Smoother(weight=0.0)
-        return Smoother(**self.model.card.get("smoothing", {"weight": 0.0}))
+        return Smoother(**model.card.get("smoothing", {"weight": 0.0}))
 
     # --- one document ----------------------------------------------------------------
 
-    def classify(self, source, *, format: str = "auto") -> Document:
-        """Label every paragraph of text, HTML, bytes or a Document."""
-        return next(self.classify_many([source], format=format))
+    def classify(self, source, *, format: str = "auto", explain: bool = False) -> Document:
+        """Label every paragraph of text, HTML, bytes or a Document. `explain`: add to each
+        reason the feature groups that moved its score most (see `filterkit.explain`)."""
+        return next(self.classify_many([source], format=format, explain=explain))
 
     def clean(self, source, *, format: str = "auto") -> str:
         """The article body: kept paragraphs, unchanged and in order, joined by a blank line."""
@@ -77,46 +107,100 @@ class Filter:
     # --- many documents ----------------------------------------------------------------
 
     def classify_many(self, sources: Iterable, *, format: str = "auto",
-                      batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Document]:
-        """Classify documents lazily, scoring them `batch_size` at a time."""
+                      batch_size: int = DEFAULT_BATCH_SIZE, explain: bool = False,
+                      errors: str = "raise") -> Iterator[Document]:
+        """Classify documents lazily, scoring them `batch_size` at a time.
+
+        errors: "raise" (the first source that cannot be read or classified raises, which
+        ends the iteration) or "mark" (it comes out as an empty Document whose `error`
+        says why, and the others go on; `ModelError` and `MemoryError` raise whatever
+        `errors`)."""
+        if errors not in ERROR_MODES:
+            raise ValueError(f"unknown errors mode {errors!r}; expected one of {ERROR_MODES}")
         iterator = iter(sources)
         while batch := list(islice(iterator, batch_size)):
+            if errors == "mark":
+                yield from self.classify_or_mark([read_document(s, format, self.limits) for s in batch],
+                                                 explain=explain)
+                continue
             documents = [to_document(source, format, self.limits) for source in batch]
-            yield from self.classify_documents(documents)
+            yield from self.classify_documents(documents, explain=explain)
 
     def clean_many(self, sources: Iterable, *, format: str = "auto",
                    batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[str]:
         for document in self.classify_many(sources, format=format, batch_size=batch_size):
             yield document.body
 
-    def classify_documents(self, documents: list[Document]) -> list[Document]:
-        """Score a batch of segmented documents in one call to the model."""
-        rows = paragraph_rows(documents)
-        scores = body_scores(self.model.pipeline, rows) if rows else np.zeros(0)
-        classified, start = [], 0
-        for document in documents:
-            stop = start + len(document.paragraphs)
-            classified.append(self.decide(document, scores[start:stop]))
-            start = stop
+    def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
+        """Score a batch of segmented documents, one call per model (text, HTML)."""
+        scores = self.scores(documents)
+        classified = [self.decide(document, s) for document, s in zip(documents, scores)]
+        if explain:
+            classified = [explained(self.model_for(document).pipeline, document, done)
+                          for document, done in zip(documents, classified)]
         return classified
+
+    def classify_or_mark(self, documents: list[Document], *, seconds: float | None = None,
+                         explain: bool = False) -> list[Document]:
+        """`classify_documents`, going on past failures: a document marked as failed
+        (`error`) is returned as it is; should the batch fail, each document is classified
+        alone, and one that fails comes back empty, its `error` saying why. `seconds`:
+        abandon the batch, and then a document alone, after that long (`limits.within`)."""
+        readable = [document for document in documents if document.error is None]
+        try:
+            done = within(seconds, "scoring the documents",
+                          lambda: self.classify_documents(readable, explain=explain))
+        except FATAL:
+            raise
+        except Exception:
+            done = [self._classify_or_mark_one(document, seconds, explain) for document in readable]
+        done = iter(done)
+        return [document if document.error is not None else next(done) for document in documents]
+
+    def _classify_or_mark_one(self, document: Document, seconds: float | None, explain: bool) -> Document:
+        try:
+            return within(seconds, "scoring the document",
+                          lambda: self.classify_documents([document], explain=explain)[0])
+        except FATAL:
+            raise
+        except Exception as exc:
+            return failed(exc, "classified")
+
+    def scores(self, documents: list[Document]) -> list[np.ndarray]:
+        """Each document's body scores, from the model for its kind of input."""
+        out: list[np.ndarray] = [np.zeros(0)] * len(documents)
+        for is_html in (False, True):
+            members = [i for i, d in enumerate(documents) if d.paragraphs and is_html_blocks(d) == is_html]
+            if not members:
+                continue
+            model = self.html_model if is_html else self.model
+            batch = [documents[i] for i in members]
+            flat = body_scores(model.pipeline, paragraph_rows(batch))
+            start = 0
+            for i, document in zip(members, batch):
+                out[i] = flat[start:start + len(document.paragraphs)]
+                start += len(document.paragraphs)
+        return out
 
     def decide(self, document: Document, scores) -> Document:
         """Smoothing, threshold and junk types: the decisions for one document's scores."""
-        scores = self.smoother.smooth(scores)
+        model = self.model_for(document)
+        scores = self.smoother_for(model).smooth(scores)
+        threshold = self.threshold_for(model)
         texts = document.texts
         # The title is emitted separately: a line repeating a known title is never body.
-        is_body = [bool(s >= self.threshold) and not repeats_title(t, document.title)
+        is_body = [bool(s >= threshold) and not repeats_title(t, document.title)
                    for s, t in zip(scores, texts)]
         typed = self._typer(texts).assign(texts, is_body, document.title)
         decisions = []
         for score, body, junk in zip(scores, is_body, typed):
             if body:
                 decisions.append(Decision(CONTENT, float(score), f"body score {score:.2f}"))
-            elif score >= self.threshold:
+            elif score >= threshold:
                 decisions.append(Decision(junk.junk_type, float(score), junk.reason))
             else:
                 decisions.append(Decision(junk.junk_type, float(score),
-                                          f"body score {score:.2f} < {self.threshold:.2f}; {junk.reason}"))
+                                          f"body score {score:.2f} < {threshold:.2f}; {junk.reason}"))
         title = document.title or next(
             (p.text.strip() for p, d in zip(document.paragraphs, decisions) if d.label == "title"), None)
         return document.with_decisions(decisions, title=title)
@@ -133,6 +217,40 @@ class Filter:
         return self._typers[language]
 
 
+def read_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS, *,
+                  seconds: float | None = None) -> Document:
+    """`to_document`, but a source that cannot be read comes back as an empty Document
+    whose `error` says why (`ModelError` and `MemoryError` raise). `seconds`: abandon
+    reading after that long (`limits.within`)."""
+    try:
+        return within(seconds, "reading the document", to_document, source, format, limits)
+    except FATAL:
+        raise
+    except Exception as exc:  # a parser failing on a strange page must not end a run
+        return failed(exc, "read")
+
+
+def failed(exc: Exception, action: str) -> Document:
+    """The empty Document that stands for one that could not be `action` (read, classified)."""
+    if isinstance(exc, InputError):
+        return Document((), error=str(exc))
+    return Document((), error=f"the document cannot be {action}: {type(exc).__name__}: {exc}")
+
+
+def _reading(loaded: LoadedModel, wanted: str) -> LoadedModel:
+    """`loaded`, after checking that it reads `wanted` input ("text" or "html")."""
+    if model_input(loaded.card) != wanted:
+        option = "model" if wanted == "text" else "html_model"
+        raise ModelError(f"{loaded.path} is a model for {model_input(loaded.card)} input; "
+                         f"Filter({option}=...) needs one for {wanted} input")
+    return loaded
+
+
+def is_html_blocks(document: Document) -> bool:
+    """Whether a document holds the DOM blocks of an HTML page (see `filterkit.blocks`)."""
+    return bool(document.paragraphs) and document.paragraphs[0].dom is not None
+
+
 _default: Filter | None = None
 
 
@@ -145,15 +263,19 @@ def default_filter() -> Filter:
 
 
 def _filter_for(threshold: float | None) -> Filter:
-    if threshold is None:
-        return default_filter()
     shared = default_filter()
-    return Filter(shared.model, threshold=threshold)
+    if threshold is None:
+        return shared
+    # Share the loaded models: loading the text model, say, once is the point of `Filter`.
+    return Filter(shared.model, html_model=shared._html_loaded or shared._html_spec,
+                  threshold=threshold)
 
 
-def classify(source, *, threshold: float | None = None, format: str = "auto") -> Document:
-    """Label every paragraph of `source` (text, HTML, bytes or a Document) as body or junk."""
-    return _filter_for(threshold).classify(source, format=format)
+def classify(source, *, threshold: float | None = None, format: str = "auto",
+             explain: bool = False) -> Document:
+    """Label every paragraph of `source` (text, HTML, bytes or a Document) as body or junk;
+    `explain=True` adds to each reason the features that drove it."""
+    return _filter_for(threshold).classify(source, format=format, explain=explain)
 
 
 def clean(source, *, threshold: float | None = None, format: str = "auto") -> str:

@@ -12,21 +12,12 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from .blocks import dom_blocks
 from .document import Document
 from .errors import InputError
 from .limits import Limits
 from .segment import byte_order_mark_codec, encode_utf8, segment_text
 
-BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
-    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre "
-    "section summary table tbody td tfoot th thead tr ul".split()
-)
-SKIPPED_TAGS = frozenset(
-    "script style noscript template svg math iframe object embed head select canvas audio video".split()
-)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_SPACES = re.compile(r"\s+")
 
 
 def parse_html(markup: str | bytes) -> etree._Element:
@@ -154,52 +145,10 @@ def _declared_charset(markup: bytes) -> str | None:
     return (match.group(1) or match.group(2)).decode("ascii").lower() if match else None
 
 
-def is_hidden(element: etree._Element) -> bool:
-    attrs = element.attrib
-    return (
-        "hidden" in attrs
-        or attrs.get("aria-hidden") == "true"
-        or bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
-    )
-
-
 def page_blocks(root: etree._Element) -> list[str]:
-    """Every visible block of text on the page, in document order."""
-    blocks: list[str] = []
-    pending: list[str] = []
-
-    def flush() -> None:
-        text = _SPACES.sub(" ", "".join(pending)).strip()
-        if text:
-            blocks.append(text)
-        pending.clear()
-
-    skipped = None
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if event == "start":
-            if tag in SKIPPED_TAGS or not tag or is_hidden(element):
-                walker.skip_subtree()
-                # Keep its tail here and ignore its "end" event, which lxml may or may
-                # not still send (lxml 6 does: taking the tail there too doubled it).
-                skipped = element
-                if element.tail:
-                    pending.append(element.tail)
-                continue
-            if tag in BLOCK_TAGS:
-                flush()
-            if element.text:
-                pending.append(element.text)
-        elif element is skipped:
-            skipped = None
-        else:
-            if tag in BLOCK_TAGS:
-                flush()
-            if element.tail:
-                pending.append(element.tail)
-    flush()
-    return blocks
+    """Every visible block of text on the page, in document order: the whole page as a
+    naive scraper or a browser's innerText sees it, navigation and footers included."""
+    return [text for text, _ in dom_blocks(root)]
 
 
 _HTML_MARKERS = re.compile(
@@ -214,26 +163,39 @@ def looks_like_html(text: str) -> bool:
 
 
 def html_document(markup: str | bytes, limits: Limits | None = None) -> Document:
-    """A page as a Document: trafilatura's high-recall extraction, one paragraph per line.
+    """A page as a Document of its own DOM blocks (see `filterkit.blocks`), each with its
+    DOM facts.
 
-    The text model was trained on exactly this rendering; title, author and date come
-    from trafilatura's metadata. A page with no text (blank, or only scripts and styles)
-    is a Document without paragraphs. `limits`: refuse a page with too many elements,
-    too deep a nesting or too many paragraphs, before trafilatura reads it.
+    Title, author, date, URL and site name come from trafilatura's metadata. A page with
+    no text (blank, or only scripts and styles) is a Document without paragraphs.
+    `limits`: refuse a page with too many elements, too deep a nesting or too many
+    blocks, before trafilatura reads it.
     """
-    import trafilatura
+    from .blocks import block_paragraphs
 
     tree = _parse(markup)
     if tree is None:
         return Document((), source_format="html")
     if limits is not None:
         check_tree(tree, limits)
-    metadata = trafilatura.extract_metadata(tree)
-    text = trafilatura.extract(tree, favor_recall=True, include_comments=True) or ""
-    paragraphs = segment_text(text, mode="line", limits=limits).paragraphs
-    info = {}
-    if metadata is not None:
-        info = {k: getattr(metadata, k) for k in ("title", "author", "date", "url", "sitename")
-                if getattr(metadata, k, None)}
-    return Document(paragraphs, title=info.get("title"), source_format="html", metadata=info)
+    blocks = dom_blocks(tree)
+    if limits is not None:
+        limits.check("max_paragraphs", len(blocks), f"the page has {len(blocks):,} text blocks")
+    info = page_metadata(tree)
+    return Document(block_paragraphs(blocks), title=info.get("title"), source_format="html",
+                    metadata=info)
 
+
+METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
+
+
+def page_metadata(tree: etree._Element) -> dict:
+    """Title, author, date, URL and site name, as trafilatura reads them; missing ones left out."""
+    import trafilatura
+
+    # extensive=False: htmldate's extensive date search alone costs more than the rest of
+    # filterkit's work on a page; dates in meta tags, JSON-LD, URLs and <time> are still found.
+    metadata = trafilatura.extract_metadata(tree, extensive=False)
+    if metadata is None:
+        return {}
+    return {k: getattr(metadata, k) for k in METADATA_FIELDS if getattr(metadata, k, None)}

@@ -46,12 +46,15 @@ class Lexicon:
     """Cue phrases for the junk types of one or more languages."""
 
     def __init__(self, entries: dict[str, dict[str, list[str]]]):
-        self.start: list[tuple[str, str]] = []
+        # Opening phrases by their first character: a line is compared with few of them.
+        self.start: dict[str, list[tuple[str, str]]] = {}
         self.whole: dict[str, str] = {}
         self.contains: list[tuple[str, str]] = []
         for junk_type, modes in entries.items():
             for phrase in modes.get("start", []):
-                self.start.append((phrase.lower(), junk_type))
+                phrase = phrase.lower()
+                if phrase:
+                    self.start.setdefault(phrase[0], []).append((phrase, junk_type))
             for phrase in modes.get("whole", []):
                 self.whole.setdefault(_normalise(phrase), junk_type)
             for phrase in modes.get("contains", []):
@@ -64,7 +67,7 @@ class Lexicon:
         if normalised in self.whole:
             return Cue(self.whole[normalised], normalised)
         best: Cue | None = None
-        for phrase, junk_type in self.start:
+        for phrase, junk_type in self.start.get(normalised[0], ()):
             if normalised.startswith(phrase) and _ends_at_word_edge(normalised, len(phrase)):
                 if best is None or len(phrase) > len(best.phrase):
                     best = Cue(junk_type, phrase)

@@ -6,18 +6,25 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .domfeatures import BlockFeatures
 from .features import ParagraphFeatures
 
 MODEL_KINDS = ("gbt", "linear")
+MODEL_INPUTS = ("text", "html")
 
 
-def make_pipeline(kind: str = "gbt", *, window: int = 2, random_state: int = 0) -> Pipeline:
+def make_pipeline(kind: str = "gbt", *, input: str = "text", window: int = 2,
+                  random_state: int = 0) -> Pipeline:
     """An unfitted Pipeline: `(Document, index)` rows → P(paragraph is article body).
 
-    `gbt`: gradient-boosted trees (the shipped model). `linear`: logistic regression on
-    standardised features, the baseline it is compared with.
+    `gbt`: gradient-boosted trees (the shipped models). `linear`: logistic regression on
+    standardised features, the baseline they are compared with. `input`: "text" for
+    paragraphs of text, "html" for the DOM blocks of a page (`BlockFeatures`).
     """
-    features = ParagraphFeatures(window=window, random_state=random_state)
+    if input not in MODEL_INPUTS:
+        raise ValueError(f"unknown model input {input!r}; expected one of {MODEL_INPUTS}")
+    features_class = BlockFeatures if input == "html" else ParagraphFeatures
+    features = features_class(window=window, random_state=random_state)
     if kind == "gbt":
         classifier = HistGradientBoostingClassifier(
             max_iter=300, learning_rate=0.08, max_leaf_nodes=48, min_samples_leaf=40,

@@ -33,6 +33,8 @@ from .errors import (
 )
 
 DEFAULT_MODEL = "filterkit-text"
+HTML_MODEL = "filterkit-html"
+SHIPPED_MODELS = {"text": DEFAULT_MODEL, "html": HTML_MODEL}  # by the input a model reads
 FORMAT_VERSION = 1
 MODEL_SUFFIX = ".joblib"
 CARD_SUFFIX = ".json"
@@ -104,7 +106,7 @@ def save_model(pipeline: Any, path: str | os.PathLike[str], card: dict[str, Any]
         **card,
         "name": card.get("name", model_path.stem),
         "format_version": FORMAT_VERSION,
-        "feature_version": card.get("feature_version", _current_feature_version()),
+        "feature_version": card.get("feature_version", _current_feature_version(card)),
         "sha256": hashlib.sha256(data).hexdigest(),
         "size_bytes": len(data),
         "versions": _installed_versions(),
@@ -146,23 +148,35 @@ def _filterkit_version() -> str:
         return "0+unknown"
 
 
-def _current_feature_version() -> int:
+def model_input(card: dict[str, Any]) -> str:
+    """What a model reads: "text" (paragraphs) or "html" (DOM blocks); cards before the
+    HTML model say nothing, and were text models."""
+    return card.get("input", "text")
+
+
+def _current_feature_version(card: dict[str, Any]) -> int | str:
     from .features import FEATURE_VERSION
 
+    if model_input(card) == "html":
+        from .domfeatures import DOM_FEATURE_VERSION
+
+        return f"{FEATURE_VERSION}+dom{DOM_FEATURE_VERSION}"
     return FEATURE_VERSION
 
 
 # --- loading -----------------------------------------------------------------
 
 
-def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = False) -> LoadedModel:
-    """Load a model after checking its card; ``path=None`` loads the shipped default model.
+def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = False,
+               name: str = DEFAULT_MODEL) -> LoadedModel:
+    """Load a model after checking its card; ``path=None`` loads the shipped model `name`
+    (the text model by default; `HTML_MODEL` for HTML pages).
 
     Files outside the shipped model directory are refused unless ``trusted=True``,
     because unpickling a file can run arbitrary code.
     """
     shipped = path is None
-    model_path = shipped_model_path() if shipped else Path(path)
+    model_path = shipped_model_path(name) if shipped else Path(path)
 
     _require_model_file(model_path, shipped=shipped)
     card = _read_card(model_path)
@@ -245,7 +259,7 @@ def _check_versions(card: dict[str, Any], model_path: Path) -> None:
             f"filterkit reads format_version {FORMAT_VERSION}. Upgrade filterkit or retrain "
             "with `filterkit train`."
         )
-    current_features = _current_feature_version()
+    current_features = _current_feature_version(card)
     if card["feature_version"] != current_features:
         raise ModelVersionError(
             f"{model_path} was trained on feature_version {card['feature_version']!r}; this "

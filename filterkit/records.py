@@ -14,15 +14,12 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from .document import Decision, Document, Paragraph
-from .errors import InputError, ModelError
-from .files import STDIN, open_input
-from .filter import DEFAULT_BATCH_SIZE, Filter
-from .segment import to_document
+from .errors import InputError
+from .files import Line, numbered_lines, source_name
+from .filter import DEFAULT_BATCH_SIZE, Filter, read_document
+from .limits import DEFAULT_LIMITS, Limits
 
-STDIN_NAME = "<stdin>"
 SCORE_DIGITS = 4
-# Errors that stop a run rather than fail one record.
-_FATAL = (ModelError, MemoryError)
 
 
 @dataclass
@@ -40,24 +37,29 @@ class Item:
         return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
-def source_name(path: str) -> str:
-    return STDIN_NAME if path == STDIN else path
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
-def read_records(paths: Iterable[str], field: str, format: str) -> Iterator[Item]:
-    """Each non-blank line of each JSONL file one record, read as it is needed."""
+def read_records(paths: Iterable[str], field: str, format: str,
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Each non-blank line of each JSONL file one record, read as it is needed, within
+    `limits` (see `filterkit.files.numbered_lines`)."""
     for path in paths:
-        with open_input(path) as lines:
-            for number, line in enumerate(lines, 1):
-                if line.strip():
-                    yield record_item(Item(source_name(path), number), line, field, format)
+        for number, line in numbered_lines(path, limits):
+            if is_record(line):
+                yield record_item(Item(source_name(path), number), line, field, format, limits)
 
 
-def record_item(item: Item, line: bytes, field: str, format: str) -> Item:
+def is_record(line: Line) -> bool:
+    """Whether `line` stands for a record (an output line): all but blank lines do."""
+    return not isinstance(line, bytes) or bool(line.strip())
+
+
+def record_item(item: Item, line: Line, field: str, format: str, limits: Limits) -> Item:
     """The record on `line` and its document, or the reason it has none."""
+    if isinstance(line, InputError):
+        item.error = str(line)
+        return item
     try:
         record = json.loads(line)
     except (ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
@@ -70,24 +72,18 @@ def record_item(item: Item, line: bytes, field: str, format: str) -> Item:
     if field not in record:
         item.error = f"the record has no {field!r} field"
         return item
-    return text_item(item, record[field], format, record.get("title"), field)
+    return text_item(item, record[field], format, limits, record.get("title"), field)
 
 
-def text_item(item: Item, value, format: str, title=None, field: str = "text") -> Item:
-    """`value` (text or HTML, str or bytes) read as the item's document; `title`, when a
-    non-blank string, is the document's known title."""
+def text_item(item: Item, value, format: str, limits: Limits, title=None, field: str = "text") -> Item:
+    """`value` (text or HTML, str or bytes) read as the item's document within `limits`,
+    `max_seconds` included; `title`, when a non-blank string, is the document's known title."""
     if not isinstance(value, (str, bytes)):
         item.error = f"the {field!r} field is {_describe(value)}, not a string"
         return item
-    try:
-        document = to_document(value, format)
-    except InputError as exc:
-        item.error = str(exc)
-        return item
-    except _FATAL:
-        raise
-    except Exception as exc:  # a parser failing on a strange page must not end a corpus run
-        item.error = f"the document cannot be read: {type(exc).__name__}: {exc}"
+    document = read_document(value, format, limits, seconds=limits.max_seconds)
+    if document.error is not None:
+        item.error = document.error
         return item
     item.document = replace(document, title=title) if isinstance(title, str) and title.strip() else document
     return item
@@ -109,33 +105,21 @@ def classified(filter: Filter, items: Iterable[Item],
 
     Items are classified `batch_size` documents at a time; failed items never reach the
     model, so one bad record cannot break its batch. Should the model fail on a batch,
-    its documents are classified one by one and those that fail become failed items."""
+    or take longer than the filter's `max_seconds`, its documents are classified one by
+    one (each within `max_seconds`) and those that fail become failed items."""
     items = iter(items)
     while batch := list(islice(items, batch_size)):
         readable = [item for item in batch if item.document is not None]
-        done = dict(zip(map(id, readable), _classify(filter, readable)))
+        documents = filter.classify_or_mark([item.document for item in readable],
+                                            seconds=filter.limits.max_seconds)
+        done = {}
+        for item, document in zip(readable, documents):
+            if document.error is None:
+                done[id(item)] = document
+            else:
+                item.error, item.document = document.error, None
         for item in batch:
             yield item, done.get(id(item))
-
-
-def _classify(filter: Filter, items: list[Item]) -> list[Document | None]:
-    try:
-        return filter.classify_documents([item.document for item in items])
-    except _FATAL:
-        raise
-    except Exception:
-        pass  # find the documents that fail, below
-    documents: list[Document | None] = []
-    for item in items:
-        try:
-            documents += filter.classify_documents([item.document])
-        except _FATAL:
-            raise
-        except Exception as exc:
-            item.error = f"the document cannot be classified: {type(exc).__name__}: {exc}"
-            item.document = None
-            documents.append(None)
-    return documents
 
 
 # --- output records --------------------------------------------------------------------------
@@ -155,9 +139,11 @@ def paragraph_json(paragraph: Paragraph, decision: Decision) -> dict:
 
 
 def cleaned_fields(document: Document, paragraphs: bool) -> dict:
-    """What cleaning adds to a record: body, title, junk_ratio, empty (and paragraphs)."""
-    fields = {"body": document.body, "title": document.title,
-              "junk_ratio": round(document.junk_ratio, SCORE_DIGITS), "empty": not document.paragraphs}
+    """What cleaning adds to a record: body, title, author, date (from an HTML page's
+    metadata, else null), junk_ratio, empty (and paragraphs)."""
+    fields = {"body": document.body, "title": document.title, "author": document.author,
+              "date": document.date, "junk_ratio": round(document.junk_ratio, SCORE_DIGITS),
+              "empty": not document.paragraphs}
     if paragraphs:
         fields["paragraphs"] = [paragraph_json(p, d) for p, d in document.labelled()]
     return fields
@@ -171,8 +157,16 @@ def labelled_record(item: Item, document: Document, field: str) -> dict:
     """The labelled-corpus record `filterkit train` reads."""
     record = {k: v for k, v in item.record.items() if k != field}
     return {"id": record.get("id", item.where), **record, "title": document.title,
-            "paragraphs": [{"text": p.text, "label": d.label, "score": rounded_score(d)}
-                           for p, d in document.labelled()]}
+            "paragraphs": [labelled_paragraph(p, d) for p, d in document.labelled()]}
+
+
+def labelled_paragraph(paragraph: Paragraph, decision: Decision) -> dict:
+    """A paragraph of a labelled record; an HTML block keeps its DOM facts, which the HTML
+    model is trained on."""
+    entry = {"text": paragraph.text, "label": decision.label, "score": rounded_score(decision)}
+    if paragraph.dom is not None:
+        entry["dom"] = paragraph.dom.to_json()
+    return entry
 
 
 def error_record(item: Item) -> dict:

@@ -8,9 +8,11 @@ from typing import Callable
 
 from .corpus import LabelledDocument, read_labelled
 from .evaluate import (
-    WordCounts, format_ratio, choose_operating_point, cross_validated_scores, fit, report, score_documents,
+    Report, WordCounts, format_ratio, choose_operating_point, corpus_input, cross_validated_scores, fit,
+    report, score_documents,
 )
-from .modelstore import load_model, save_model
+from .modelstore import SHIPPED_MODELS, load_model, model_input as model_input_of, save_model
+from .peers import PageOutput, Scores, compare_with_trafilatura
 from .smooth import Smoother
 
 WCXB_CREDIT = {
@@ -22,6 +24,22 @@ WCXB_CREDIT = {
     "changes": "pages rendered to text (trafilatura favor_recall with comments, trafilatura defaults, "
                "and a whole-page rendering) and split into paragraphs; each paragraph labelled "
                "body/not-body by aligning its words with the human-reviewed main_content",
+}
+WCXB_HTML_CHANGES = ("pages split into their DOM text blocks (paragraphs, headings, list items, table "
+                     "cells, pre) with their DOM facts; each block labelled body/not-body by aligning "
+                     "its words with the human-reviewed main_content")
+
+
+def wcxb_credit(documents: list[LabelledDocument]) -> dict:
+    """WCXB's credit and licence for a model card, saying how these documents were made from it."""
+    if corpus_input(documents) == "html":
+        return {**WCXB_CREDIT, "changes": WCXB_HTML_CHANGES}
+    return WCXB_CREDIT
+
+
+DESCRIPTIONS = {
+    "text": "filterkit paragraph classifier for scraped article text: P(paragraph is article body)",
+    "html": "filterkit block classifier for HTML pages: P(DOM text block is article body)",
 }
 # Figures copied into the model card: the bars the project is held to.
 CARD_ROWS = (("trafilatura-recall", "article"), ("trafilatura", "article"), ("page", "article"),
@@ -58,7 +76,11 @@ def cross_validate(documents, *, kind: str = "gbt", folds: int = 5, threshold: f
 
 def evaluate_model(documents, model_path=None, *, trusted: bool = False, threshold: float | None = None):
     """Score documents with an already trained model (no retraining: only fair on unseen data)."""
-    loaded = load_model(model_path, trusted=trusted)
+    model_input = corpus_input(documents)
+    loaded = load_model(model_path, trusted=trusted, name=SHIPPED_MODELS[model_input])
+    if model_input_of(loaded.card) != model_input:
+        raise ValueError(f"{loaded.path} reads {model_input_of(loaded.card)} input, but this corpus "
+                         f"holds {model_input} documents")
     smoother = Smoother(**loaded.card.get("smoothing", {"weight": 0.0}))
     scores = score_documents(loaded.pipeline, documents)
     return report(documents, scores, threshold if threshold is not None else loaded.card["threshold"], smoother)
@@ -74,9 +96,11 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
     log(cv.to_text())
     log(f"fitting the final {kind} model on {len(documents)} documents")
     pipeline = fit(documents, kind)
+    model_input = corpus_input(documents)
     card = {
-        "description": "filterkit paragraph classifier for scraped article text: P(paragraph is article body)",
+        "description": DESCRIPTIONS[model_input],
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "input": model_input,
         "model_kind": kind,
         "threshold": cv.threshold,
         "smoothing": cv.smoother.to_dict(),
@@ -92,13 +116,20 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
             "method": f"{folds}-fold cross-validation grouped by domain (GroupKFold); threshold and "
                       "smoothing chosen on the out-of-fold scores",
             "rows": [r.__dict__ | {"gap_closed": r.gap_closed} for r in cv.rows
-                     if (r.rendering, r.page_type) in CARD_ROWS],
+                     if _on_card(r, model_input)],
         },
         "feature_names": [str(n) for n in pipeline[0].get_feature_names_out()],
     }
     card = save_model(pipeline, output, card)
     Path(output).with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
     return card
+
+
+def _on_card(row, model_input: str) -> bool:
+    """The text model's card shows the bars it is held to; the HTML model's, every page type."""
+    if model_input == "html":
+        return row.rendering != "all"
+    return (row.rendering, row.page_type) in CARD_ROWS
 
 
 def card_markdown(card: dict) -> str:
@@ -128,3 +159,19 @@ def card_markdown(card: dict) -> str:
                      f"{r['retention']:.3f} | {r['word_f1']:.3f} | {r['unfiltered_f1']:.3f} | "
                      f"{r['oracle_f1']:.3f} | {format_ratio(r['gap_closed'])} |")
     return "\n".join(lines) + "\n"
+
+
+def compare_with_peers(documents: list[LabelledDocument], report: Report, wcxb_dir: str | os.PathLike,
+                       log: Callable[[str], None] = print) -> dict[str, dict[str, Scores]]:
+    """Word P/R/F1 per page type of the cleaned HTML pages in `report`, next to
+    trafilatura's three modes run now on the same pages (`WCXB_DIR/html/ID.html.gz`)."""
+    if corpus_input(documents) != "html":
+        raise ValueError("comparing with trafilatura needs a corpus of HTML pages "
+                         "(`filterkit corpus build DIR --renderings html`)")
+    html_dir = Path(wcxb_dir) / "html"
+    pages = [(d.id, d.page_type, html_dir / f"{d.id}.html.gz") for d in documents]
+    missing = [str(path) for _, _, path in pages if not path.is_file()]
+    if missing:
+        raise ValueError(f"{len(missing)} pages of the corpus are not in {html_dir}, e.g. {missing[0]}")
+    ours = [PageOutput(d.id, d.page_type, text) for d, text in zip(documents, report.cleaned_texts(documents))]
+    return compare_with_trafilatura(ours, {d.id: d.reference or "" for d in documents}, pages, log=log)

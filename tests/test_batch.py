@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from filterkit.batch import Progress, Shard, Summary, clean_shards, in_order
+from filterkit.batch import Progress, Shard, Summary, _chunks, clean_shards, in_order
 from filterkit.cli import main
 from filterkit.files import atomic_output, open_input
 from filterkit.filter import Filter
+from filterkit.limits import Limits, MiB
 
 _LOCATION = Path(importlib.util.find_spec("filterkit").origin).resolve().parent.parent
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(
@@ -161,6 +162,10 @@ def test_a_killed_run_resumed_writes_the_same_bytes_as_an_uninterrupted_one(tmp_
     (["--jsonl", "a.jsonl", "-o", "a.jsonl"], "would overwrite the input"),
     (["--jsonl", "a.jsonl", "sub/a.jsonl", "-o", "out"], "would both be written to"),
     (["a.jsonl", "--jobs", "2"], "--jobs only applies with --jsonl"),
+    (["a.jsonl", "--boilerplate", "a.jsonl"], "--boilerplate only applies with --jsonl"),
+    (["--jsonl", "a.jsonl", "--group-field", "site"], "--group-field only applies with --boilerplate"),
+    (["--jsonl", "a.jsonl", "--boilerplate-min-documents", "3"],
+     "--boilerplate-min-documents only applies with --boilerplate"),
 ])
 def test_usage_errors_stop_before_any_work(tmp_path, monkeypatch, capsys, args, message):
     monkeypatch.chdir(tmp_path)
@@ -186,10 +191,19 @@ def test_shards_without_a_target_go_to_stdout_in_order(tmp_path, shipped_model, 
     records = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert [r.get("id") for r in records] == ["a-0", "a-1", "a-2", "a-3", "b-0", "b-1", None]
     assert records[-1]["line"] == 3 and "not an object" in records[-1]["error"]
-    assert all(set(r) == {"id", "url", "text", "body", "title", "junk_ratio", "empty"} for r in records[:-1])
+    assert all(set(r) == {"id", "url", "text", "body", "title", "author", "date", "junk_ratio", "empty"}
+               for r in records[:-1])
     assert (summary.shards, summary.done, summary.records, summary.errors) == (3, 3, 7, 1)
     assert 0.0 < summary.junk_share < 1.0
     assert summary.first_error.startswith(f"{tmp_path / 'b.jsonl.gz'}:3: the record is a JSON array")
+
+
+def test_chunks_end_at_chunk_size_lines_or_chunk_bytes_whichever_comes_first(tmp_path):
+    page = json.dumps({"html": "<p>" + "x" * 3000, "text": "x"})  # a raw page beside its text
+    write_shard(tmp_path / "a.jsonl", [page] * 5 + ['{"text": "y"}'] * 5)
+    chunks = list(_chunks([Shard(str(tmp_path / "a.jsonl"))], 4, Limits(), max_bytes=6000))
+    assert [len(chunk.lines) for chunk in chunks] == [2, 2, 4, 2]
+    assert [number for chunk in chunks for number, _ in chunk.lines] == list(range(1, 11))
 
 
 def test_read_ahead_is_bounded_and_results_keep_their_order():
@@ -279,3 +293,115 @@ def test_a_truncated_shard_gets_no_output_and_the_others_go_on(tmp_path, capsys,
     assert "from 2 shards, 1 unreadable, 0 errors" in stderr
     assert (f"filterkit: error: {tmp_path / 'cut.jsonl.gz'}: Compressed file ended before the "
             "end-of-stream marker was reached; its output was not written (--resume retries it)") in stderr
+
+
+# --- bad inputs: every line read gives one output line ------------------------------------------
+
+BAD_LIMITS = Limits(max_record_bytes=2 * MiB, max_decompressed_bytes=8 * MiB, max_seconds=2)
+BAD_LIMIT_OPTIONS = ["--limit", "max_record_bytes=2097152", "--limit", "max_decompressed_bytes=8388608",
+                     "--limit", "max_seconds=2"]
+
+
+def slow_page(chains: int = 190, depth: int = 500) -> str:
+    """A page within every size limit that takes about 18 s to read (95,000 nested divs)."""
+    return "<html><body>" + "".join("<div>" * depth + f"<p>Paragraph {n}.</p>" + "</div>" * depth
+                                    for n in range(chains)) + "</body></html>"
+
+
+def write_bad_shards(directory: Path, articles) -> dict[str, list[str]]:
+    """mixed.jsonl: records around a broken line, a line over max_record_bytes and a page
+    that takes longer than max_seconds to read; bomb.jsonl.gz: three records, then lines
+    of spaces that expand to 1 GiB; cut.jsonl.gz: a truncated file. Returns each shard's
+    lines as written (the bomb's records only)."""
+    texts = articles(6, seed=11)
+    mixed = record_lines(texts[:2], "mixed") + [
+        MALFORMED[0][0],
+        json.dumps({"id": "huge", "text": "w" * 3_000_000}),
+        json.dumps({"id": "slow", "text": slow_page()}),
+    ] + record_lines(texts[2:4], "after")
+    write_shard(directory / "mixed.jsonl", mixed)
+    records = record_lines(texts[4:], "bomb") + [json.dumps({"id": "bomb-2", "text": "One more line."})]
+    block = b" " * 1023 + b"\n"
+    (directory / "bomb.jsonl.gz").write_bytes(
+        gzip.compress("".join(line + "\n" for line in records).encode()) + gzip.compress(block * 1024) * 1024)
+    whole = gzip.compress("".join(line + "\n" for line in record_lines(articles(50, seed=12), "cut")).encode())
+    (directory / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    return {"mixed.jsonl": mixed, "bomb.jsonl.gz": records}
+
+
+def check_bad_outputs(out: Path, lines: dict[str, list[str]], bomb_name: str) -> None:
+    """One output record per input line read, each cleaned as Filter cleans it or an
+    error that says why; the output of the bomb (named `bomb_name`) ends with one error record for
+    the rest."""
+    assert sorted(p.name for p in out.iterdir()) == ["bomb.jsonl.gz", "mixed.jsonl"]  # cut: no output
+    with open_input(str(out / "mixed.jsonl")) as stream:
+        mixed = [json.loads(line) for line in stream]
+    assert len(mixed) == len(lines["mixed.jsonl"]) == 7
+    errors = {record["line"]: record["error"] for record in mixed if "error" in record}
+    assert sorted(errors) == [3, 4, 5]
+    assert "not valid JSON" in errors[3]
+    assert errors[4].startswith("the line is 3,000,026 bytes, over the limit max_record_bytes=2,097,152")
+    assert errors[5].startswith("reading the document took longer than 2 s, over the limit max_seconds=2;")
+    assert mixed[4]["id"] == "slow" and mixed[4]["text"].startswith("<html>")  # its fields kept
+    local = Filter()
+    for record in mixed[:2] + mixed[5:]:
+        assert record["body"] == local.clean(record["text"]) and record["body"]
+    with open_input(str(out / "bomb.jsonl.gz")) as stream:
+        bomb = [json.loads(line) for line in stream]
+    assert [r.get("id") for r in bomb] == ["bomb-0", "bomb-1", "bomb-2", None]
+    assert all(r["body"] == local.clean(r["text"]) for r in bomb[:3])
+    # 8 MiB holds the records' lines and as many lines of spaces as fit; the next crosses it.
+    stop = bomb[-1]
+    records = sum(len(line.encode()) + 1 for line in lines["bomb.jsonl.gz"])
+    assert stop["line"] == 3 + (8 * MiB - records) // 1024 + 1
+    assert stop["error"].startswith(f"{bomb_name} expands to more than 8,388,608 bytes, "
+                                    f"over the limit max_decompressed_bytes=8,388,608; the records of its "
+                                    f"first {stop['line'] - 1:,} lines are kept and the rest is not read")
+
+
+def test_every_bad_input_gives_its_output_lines_in_one_process(tmp_path, shipped_model, articles):
+    lines = write_bad_shards(tmp_path, articles)
+    names = ["mixed.jsonl", "bomb.jsonl.gz", "cut.jsonl.gz"]
+    summary = clean_shards([Shard(str(tmp_path / n), str(tmp_path / "out" / n)) for n in names],
+                           Filter(limits=BAD_LIMITS), chunk_size=2)
+    check_bad_outputs(tmp_path / "out", lines, str(tmp_path / "bomb.jsonl.gz"))
+    assert (summary.errors, summary.done) == (3 + 1, 3)
+    assert summary.unreadable == [f"{tmp_path / 'cut.jsonl.gz'}: Compressed file ended before the "
+                                  "end-of-stream marker was reached"]
+
+
+@pytest.mark.slow
+def test_every_bad_input_gives_its_output_lines_on_two_workers(tmp_path, shipped_model, articles):
+    lines = write_bad_shards(tmp_path, articles)
+    run = clean_cli("mixed.jsonl", "bomb.jsonl.gz", "cut.jsonl.gz", "-o", "out", "--jobs", "2",
+                    *BAD_LIMIT_OPTIONS, cwd=tmp_path)
+    assert run.returncode == 3, run.stderr
+    assert "from 3 shards, 1 unreadable, 4 errors" in run.stderr
+    assert "cut.jsonl.gz: Compressed file ended before the end-of-stream marker" in run.stderr
+    check_bad_outputs(tmp_path / "out", lines, "bomb.jsonl.gz")
+
+
+def test_the_filters_limits_reach_the_records(tmp_path, shipped_model, articles):
+    texts = articles(2, seed=13)
+    write_shard(tmp_path / "a.jsonl", record_lines(texts, "a"))
+    stdout = io.StringIO()
+    longest = max(len(text.split("\n")) for text in texts)
+    clean_shards([Shard(str(tmp_path / "a.jsonl"))], Filter(limits=Limits(max_paragraphs=longest - 1)),
+                 stdout=stdout)
+    records = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    assert any(f"over the limit max_paragraphs={longest - 1}" in r.get("error", "") for r in records)
+    assert any("error" not in r for r in records) or min(len(t.split("\n")) for t in texts) == longest
+
+
+def test_limit_options_reach_every_command(tmp_path, monkeypatch, capsys, shipped_model):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("one\ntwo\nthree\n", encoding="utf-8")
+    write_shard(tmp_path / "a.jsonl", [json.dumps({"text": "one\ntwo\nthree"})])
+    assert main(["clean", "a.txt", "--limit", "max_paragraphs=2"]) == 2
+    assert "over the limit max_paragraphs=2" in capsys.readouterr().err
+    assert main(["classify", "--jsonl-input", "a.jsonl", "--limit", "max_paragraphs=2"]) == 3
+    assert "over the limit max_paragraphs=2" in json.loads(capsys.readouterr().out)["error"]
+    assert main(["clean", "--jsonl", "a.jsonl", "--limit", "max_paragraphs=3", "--limit", "max_seconds=30"]) == 0
+    assert json.loads(capsys.readouterr().out)["body"] is not None
+    assert main(["clean", "a.txt", "--limit", "max_seconds=0"]) == 2
+    assert "max_seconds must be a positive number" in capsys.readouterr().err

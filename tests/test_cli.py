@@ -233,7 +233,8 @@ def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(tmp_p
                   "error": "the record has no 'text' field", "line": 4}
     assert a4["line"] == 5 and "not an object" in a4["error"]
     assert a5["id"] == "a5" and a5["line"] == 6 and "not a string" in a5["error"]
-    assert a6 == {"id": "a6", "text": "  \n\n  ", "body": "", "title": None, "junk_ratio": 0.0,
+    assert a6 == {"id": "a6", "text": "  \n\n  ", "body": "", "title": None, "author": None, "date": None,
+                  "junk_ratio": 0.0,
                   "empty": True, "paragraphs": []}
     assert a7["title"] == "Shares rise" and a7["lang"] == "en"  # the record's own title is kept
     assert "\u201cThis is the most important transport decision" in a8["body"]
@@ -249,8 +250,11 @@ def test_classify_jsonl_input_writes_labelled_records_train_can_read(tmp_path, s
     raw = [json.loads(line) for line in (tmp_path / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in raw] == ["cycle", "in.jsonl:2"]
     assert all("text" not in r and r["domain"] == "courier.example" for r in raw)
-    assert all(set(p) == {"text", "label", "score"} for r in raw for p in r["paragraphs"])
+    assert all(set(p) == {"text", "label", "score"} for p in raw[0]["paragraphs"])
+    # An HTML page's blocks keep their DOM facts: the HTML model is trained on them.
+    assert all(set(p) == {"text", "label", "score", "dom"} for p in raw[1]["paragraphs"])
     documents = list(read_labelled(tmp_path / "labelled.jsonl"))
+    assert documents[0].doms is None and len(documents[1].doms) == len(documents[1].texts)
     assert documents[0].texts == ARTICLE.splitlines() and documents[0].title == TITLE
     # the record's title reached the classifier: the line repeating it is labelled title
     assert documents[0].labels[ARTICLE.splitlines().index(TITLE)] == "title"

@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 
 from filterkit.corpus import (
+    HTML_RENDERING,
     RECORD_LABELS,
     RENDERINGS,
     LabelledDocument,
@@ -129,6 +130,24 @@ def test_label_page_on_real_wcxb_articles(wcxb_dir):
         # The naive whole-page rendering holds at least as much navigation as the extractors'.
         assert len(by_rendering["page"].texts) >= len(recall_doc.texts) - 1
     assert sum(recalls) / len(recalls) > 0.8, recalls
+
+
+@pytest.mark.requires_shared
+def test_html_rendering_labels_the_pages_own_blocks_with_their_dom_facts(wcxb_dir):
+    page = next(p for p in wcxb_pages(wcxb_dir) if p.page_type == "article")
+    (document,) = label_page(page, (HTML_RENDERING,))
+    assert document.rendering == HTML_RENDERING and len(document.doms) == len(document.texts)
+    body = [t for t, label in zip(document.texts, document.labels) if label == "content"]
+    assert word_recall(body, page.main_content) > 0.8
+    # Body blocks sit in containers with little link text; most junk blocks do not.
+    def link_density(dom):
+        return dom.subtrees[1][2] / max(dom.subtrees[1][1], 1) if len(dom.subtrees) > 1 else 1.0
+    body_density = [link_density(d) for d, label in zip(document.doms, document.labels) if label == "content"]
+    assert sum(density < 0.2 for density in body_density) > len(body_density) / 2
+    # DOM facts survive the labelled format, and the Document the model reads carries them.
+    again = LabelledDocument.from_json(json.loads(json.dumps(document.to_json())))
+    assert again == document
+    assert [p.dom for p in again.document().paragraphs] == document.doms
 
 
 @pytest.mark.requires_shared

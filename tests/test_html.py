@@ -54,6 +54,13 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+def test_noscript_content_is_read_as_a_scraper_reads_it():
+    # Script-rendered forums serve their posts inside <noscript> for crawlers.
+    page = ("<html><body><div id='app'></div><noscript><div class='post'><p>First post of the "
+            "thread.</p></div><div class='post'><p>A reply to it.</p></div></noscript></body></html>")
+    assert page_blocks(parse_html(page)) == ["First post of the thread.", "A reply to it."]
+
+
 def test_blocks_of_a_realistic_page_in_document_order():
     assert page_blocks(parse_html(PAGE)) == [
         "Riverside Gazette",
@@ -69,6 +76,7 @@ def test_blocks_of_a_realistic_page_in_document_order():
         "the old canal towpath;",
         "Hospital Avenue, ending at the main entrance.",
         "Opponents say the money would be better spent on buses. The council disagrees.",
+        "Please enable JavaScript to read comments.",  # <noscript>: what a scraper sees
         "\u00a9 2025 Riverside Gazette. All rights reserved.",
         "Privacy | Terms",
     ]
@@ -84,7 +92,6 @@ def test_invisible_text_never_appears():
     <p>Visible one.</p>
     <script type="application/ld+json">{"headline": "SCRIPT-TEXT"}</script>
     <style>.x { content: "STYLE-TEXT" }</style>
-    <noscript><img src="pixel.gif">NOSCRIPT-TEXT</noscript>
     <template><div>TEMPLATE-TEXT</div></template>
     <div hidden>HIDDEN-ATTR-TEXT <p>nested HIDDEN-ATTR-CHILD</p></div>
     <div style="color: red; DISPLAY : none">DISPLAY-NONE-TEXT</div>

@@ -8,11 +8,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 
-from filterkit import Filter
+from filterkit import Filter, Limits
 
 # Ray's workers are new interpreters: they find the filterkit under test (checkout or
 # installed, see conftest.py) through PYTHONPATH.
@@ -113,3 +114,32 @@ def test_datatrove_step_rewrites_text_under_the_local_executor(tmp_path, shipped
     assert "doc-6" in dropped and "doc-7" in kept
     assert len(kept) > 0.9 * len(records)
     assert os.path.isdir(tmp_path / "logs" / "completions")  # both tasks finished
+
+
+# --- the filter's limits reach the adapters (in this process: no cluster) -------------------------
+
+LIMITS = Limits(max_paragraphs=3)
+TOO_LONG = "one\ntwo\nthree\nfour"
+
+
+def test_the_ray_cleaner_applies_its_limits(shipped_model):
+    import numpy as np
+
+    from filterkit.integrations.ray import Cleaner
+
+    rows = Cleaner("text", limits=LIMITS)({"text": np.array([TOO_LONG, "one\ntwo"], dtype=object)})
+    assert "over the limit max_paragraphs=3" in rows["error"][0] and rows["body"][0] is None
+    assert rows["error"][1] is None and rows["body"][1] == Filter().clean("one\ntwo")
+
+
+@_missing("datatrove", "datatrove")
+def test_the_datatrove_step_applies_its_limits(shipped_model):
+    from datatrove.data import Document
+
+    from filterkit.integrations.datatrove import ERROR, FilterkitCleaner
+
+    docs = [Document(text=TOO_LONG, id="long"), Document(text="one\ntwo", id="short")]
+    step = FilterkitCleaner(limits=LIMITS, keep_empty=True)
+    assert step.filter_batch(docs) == [(False, ERROR), True]
+    assert "over the limit max_paragraphs=3" in docs[0].metadata[ERROR]
+    assert pickle.loads(pickle.dumps(step)).classifier.limits == LIMITS  # as each task gets it

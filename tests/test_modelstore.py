@@ -41,7 +41,7 @@ class _WritesMarkerWhenUnpickled:
 
 @pytest.fixture(autouse=True)
 def feature_version(monkeypatch):
-    monkeypatch.setattr(modelstore, "_current_feature_version", lambda: FEATURE_VERSION)
+    monkeypatch.setattr(modelstore, "_current_feature_version", lambda card: FEATURE_VERSION)
 
 
 @pytest.fixture

@@ -87,10 +87,18 @@ def test_decisions_are_deterministic_and_independent_of_the_batch(paragraphs, ot
 
 # --- idempotence on real articles ----------------------------------------------------------
 # Cleaning what was cleaned must keep it whole: a paragraph kept the first time is body.
-# The shipped model (card of 2026-11-21T07:57) breaks this on a few real articles: the
+# The shipped model (card of 2026-11-21T07:57) breaks this on many real articles: the
 # paragraphs it keeps with a score just over its threshold (0.3), mostly junk, fall
-# under it once their junk neighbours are gone. Those cases are strict xfails, so they
-# report when a model fixes them; any other case breaking is a failure.
+# under it once their junk neighbours are gone. On every 10th document of the training
+# corpus (450, all page types, three renderings) 189 lose a paragraph on a second pass;
+# on every 5th article page, 159 of 492. Cleaning the body again until nothing changes
+# (a fixed point) makes every one idempotent, but it erodes the body pass after pass
+# (2.5 passes on average, up to 50): body retention 0.976 -> 0.964 on all pages and
+# 0.992 -> 0.987 on articles; word F1 down on all pages (by 0.0015-0.005), up on
+# articles (by 0.0004-0.003); junk removed 0.849 -> 0.871; about 1.8 times the
+# scoring. One extra pass leaves 69 of 450 broken. So the fix is left to training
+# (cleaned bodies among the training documents). Those cases are strict xfails, so
+# they report when a model fixes them; any other case breaking is a failure.
 _NOT_IDEMPOTENT = "the shipped model drops, on a second pass, paragraphs it kept just over its threshold"
 
 
@@ -126,7 +134,7 @@ def test_cleaning_a_cleaned_wcxb_article_keeps_it_whole(wcxb_dir, page, renderin
 
 # --- the JSONL path keeps every other field of a record ---------------------------------------
 
-_ADDED_FIELDS = {"body", "title", "junk_ratio", "empty", "paragraphs", "error", "line"}
+_ADDED_FIELDS = {"body", "title", "author", "date", "junk_ratio", "empty", "paragraphs", "error", "line"}
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),

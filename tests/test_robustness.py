@@ -13,19 +13,26 @@ The decisions (see filterkit/limits.py, segment.decode, html.parse_html):
 """
 from __future__ import annotations
 
+import gzip
 import json
 import pickle
 import random
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import zstandard
 
 import filterkit
 from filterkit import Document, Filter, InputError
 from filterkit.errors import InputTooLargeError
+from filterkit.files import numbered_lines, read_whole
+from filterkit.filter import read_document
 from filterkit.html import html_document, page_blocks, parse_html
-from filterkit.limits import DEFAULT_LIMITS, Limits, MiB
+from filterkit.limits import DEFAULT_LIMITS, Limits, MiB, within
 from filterkit.segment import decode, to_document
 
 ARTICLE = (
@@ -343,3 +350,192 @@ def test_refusing_huge_inputs_takes_little_memory():
     # their length alone, nothing copied.
     assert growth["deep html"] < 50 and growth["million lines"] < 100, growth
     assert growth["50 MB line"] < 5 and growth["50 MB bytes"] < 5, growth
+
+
+# --- compressed files and JSON Lines ----------------------------------------------------------
+
+
+def compressed_bomb(path, line: bytes, expands_to: int):
+    """A .gz or .zst file of `line` repeated until it expands to `expands_to` bytes: one
+    MiB compressed once and its copies concatenated (gzip members, Zstandard frames),
+    which both formats read as one stream. 1 GiB takes about a megabyte."""
+    block = line * (MiB // len(line))
+    compress = gzip.compress if path.name.endswith(".gz") else zstandard.ZstdCompressor().compress
+    path.write_bytes(compress(block) * (expands_to // len(block)))
+    return path
+
+
+@pytest.mark.parametrize("name", ["bomb.jsonl.gz", "bomb.jsonl.zst"])
+def test_a_decompression_bomb_is_read_up_to_max_decompressed_bytes(tmp_path, name):
+    bomb = compressed_bomb(tmp_path / name, b'{"text": "x"}'.ljust(1023) + b"\n", expands_to=64 * 1024 * MiB)
+    lines = list(numbered_lines(str(bomb), Limits(max_decompressed_bytes=4 * MiB)))
+    # 4,096 lines of 1 KiB fill the limit; the next crosses it and stands for the rest.
+    assert [number for number, _ in lines] == list(range(1, 4098))
+    assert all(line == b'{"text": "x"}'.ljust(1023) + b"\n" for _, line in lines[:-1])
+    stop = lines[-1][1]
+    assert isinstance(stop, InputTooLargeError) and stop.limit == "max_decompressed_bytes"
+    assert str(stop).startswith(f"{bomb} expands to more than 4,194,304 bytes, over the limit "
+                                "max_decompressed_bytes=4,194,304; the records of its first 4,096 lines are kept")
+
+
+def test_plain_files_have_no_decompression_limit(tmp_path):
+    path = tmp_path / "plain.jsonl"
+    path.write_bytes(b"{}\n" * 1000)
+    assert len(list(numbered_lines(str(path), Limits(max_decompressed_bytes=100)))) == 1000
+
+
+def test_a_line_over_max_record_bytes_is_an_error_in_its_place(tmp_path):
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(b'{"n": 1}\n' + b"w" * (3 * MiB) + b"\n" + b'{"n": 3}\n' + b"v" * (MiB + 1))
+    lines = list(numbered_lines(str(path), Limits(max_record_bytes=MiB)))
+    assert [number for number, _ in lines] == [1, 2, 3, 4]
+    assert lines[0][1] == b'{"n": 1}\n' and lines[2][1] == b'{"n": 3}\n'
+    for (_, error), size in ((lines[1], 3 * MiB), (lines[3], MiB + 1)):  # the line end aside
+        assert isinstance(error, InputTooLargeError) and error.limit == "max_record_bytes"
+        assert str(error).startswith(f"the line is {size:,} bytes, over the limit max_record_bytes=1,048,576; "
+                                     "the record is not read")
+    exact = tmp_path / "exact.jsonl"
+    exact.write_bytes(b"x" * MiB + b"\n")  # the line end does not count
+    assert list(numbered_lines(str(exact), Limits(max_record_bytes=MiB))) == [(1, b"x" * MiB + b"\n")]
+
+
+def test_a_compressed_document_is_read_no_further_than_max_document_bytes(tmp_path):
+    bomb = compressed_bomb(tmp_path / "page.html.gz", b"<p>spam</p>    \n", expands_to=64 * MiB)
+    with pytest.raises(InputTooLargeError, match=f"{bomb} is more than 16,777,216 bytes, over the limit "
+                                                 "max_document_bytes="):
+        read_whole(str(bomb))
+    assert len(read_whole(str(bomb), Limits(max_document_bytes=64 * MiB))) == 64 * MiB
+
+
+# One process reads a 256 MiB line from a .gz of 300 kB, with the default limits: the
+# line is an error after max_record_bytes (64 MiB) held at once, the rest skipped.
+_LINE_PROBE = r"""
+import gzip, json, resource, sys
+from filterkit.files import numbered_lines
+
+block = b"w" * (1024 * 1024)
+with open(sys.argv[1], "wb") as out:
+    out.write(gzip.compress(block) * 256 + gzip.compress(b'\n{"text": "after"}\n'))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+lines = list(numbered_lines(sys.argv[1]))
+growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before
+lines = [line.decode() if isinstance(line, bytes) else str(line)[:40] for _, line in lines]
+print(json.dumps({"growth": growth, "lines": lines}))
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in KiB on Linux only")
+def test_a_256_mib_line_is_skipped_in_bounded_memory(tmp_path):
+    run = subprocess.run([sys.executable, "-c", _LINE_PROBE, str(tmp_path / "line.jsonl.gz")],
+                         capture_output=True, text=True, check=True, timeout=120)
+    probe = json.loads(run.stdout)
+    error, after = probe["lines"]
+    assert error.startswith("the line is 268,435,456 bytes, over") and after == '{"text": "after"}\n'
+    # The line's first 64 MiB are read, and held about twice while they are: 128 MiB.
+    assert probe["growth"] < 200, probe
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def chained_page(chains: int, depth: int) -> str:
+    """A page within every size limit that takes long to read: `chains` runs of `depth`
+    nested divs (190 of 500: 95,000 elements, about 18 s for trafilatura)."""
+    return "<html><body>" + "".join(
+        "<div>" * depth + f"<p>Paragraph {n} of a page nested deep.</p>" + "</div>" * depth
+        for n in range(chains)) + "</body></html>"
+
+
+def test_reading_a_slow_page_is_abandoned_after_max_seconds_and_the_next_is_read():
+    limits = Limits(max_seconds=1)
+    slow = read_document(chained_page(190, 500), "auto", limits, seconds=limits.max_seconds)
+    assert slow.paragraphs == () and slow.error.startswith(
+        "reading the document took longer than 1 s, over the limit max_seconds=1; it was abandoned")
+    after = read_document(chained_page(3, 20), "auto", limits, seconds=limits.max_seconds)
+    assert after.error is None and after.texts == [f"Paragraph {n} of a page nested deep." for n in range(3)]
+
+
+def test_within_restores_the_callers_timer_signal_handler():
+    def mine(signum, frame):
+        raise AssertionError("the caller's handler must not run")
+
+    previous = signal.signal(signal.SIGALRM, mine)
+    try:
+        with pytest.raises(InputTooLargeError, match="sleeping took longer than 0.05 s") as caught:
+            within(0.05, "sleeping", time.sleep, 30)
+        assert caught.value.limit == "max_seconds" and caught.value.maximum == 0.05
+        assert within(5, "adding", sum, [1, 2]) == 3
+        assert signal.getsignal(signal.SIGALRM) is mine
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_within_leaves_a_running_timer_of_the_callers_alone():
+    previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
+    signal.setitimer(signal.ITIMER_REAL, 60)
+    try:
+        assert within(0.01, "sleeping", lambda: time.sleep(0.1) or "done") == "done"
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 50
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_within_does_not_interrupt_other_threads():
+    # Timer signals reach the main thread only: elsewhere the call runs to its end.
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(within, 0.01, "sleeping", lambda: time.sleep(0.2) or "done").result() == "done"
+
+
+@pytest.mark.parametrize("value", [0, -1.0, float("nan"), float("inf"), "1"])
+def test_max_seconds_must_be_a_positive_number(value):
+    with pytest.raises(ValueError, match="max_seconds must be a positive number"):
+        Limits(max_seconds=value)
+    assert Limits(max_seconds=0.5).max_seconds == 0.5
+
+
+# --- classify_many going on past bad documents ------------------------------------------------
+
+
+def test_classify_many_marks_bad_documents_and_goes_on(shipped_model):
+    f = Filter(limits=Limits(max_paragraphs=10))
+    sources = [ARTICLE, b"valid en \xff then more", "line\n" * 11, 42, ARTICLE.encode("utf-16")]
+    with pytest.raises(InputError, match="not valid UTF-8"):
+        list(f.classify_many(sources))  # errors="raise": the first bad one ends it
+    docs = list(f.classify_many(sources, errors="mark", batch_size=2))
+    assert len(docs) == len(sources)
+    assert docs[0] == docs[4] == f.classify(ARTICLE) and docs[0].error is None
+    assert "not valid UTF-8" in docs[1].error
+    assert "over the limit max_paragraphs=10" in docs[2].error
+    assert docs[3].error == ("the document cannot be read: TypeError: expected text, HTML, bytes "
+                             "or a Document, not int")
+    for marked in docs[1:4]:
+        assert marked.paragraphs == () and marked.body == "" and marked.junk_ratio == 0.0
+
+
+def test_a_document_the_model_cannot_score_is_marked_and_its_batch_goes_on(shipped_model):
+    f = Filter()
+    good = to_document(ARTICLE)
+    unscorable = Document.from_texts([None])  # a Document made by hand, with a text that is not one
+    docs = f.classify_or_mark([good, unscorable, Document((), error="read failed"), good])
+    assert docs[0] == docs[3] == f.classify(good)
+    assert docs[1].error.startswith("the document cannot be classified: TypeError")
+    assert docs[2].error == "read failed"
+
+
+def test_a_document_slow_to_score_is_marked_and_its_batch_goes_on(shipped_model):
+    # 45,000 paragraphs, within every limit, take about 5 s to score; the batch is
+    # abandoned after 1 s and each document scored alone.
+    f = Filter()
+    long = to_document("\n".join(f"Line {n} of a long listing, with some words in it." for n in range(45_000)))
+    short = to_document(ARTICLE)
+    docs = f.classify_or_mark([short, long, short], seconds=1)
+    assert docs[0] == docs[2] == f.classify(short)
+    assert docs[1].paragraphs == () and docs[1].error.startswith(
+        "scoring the document took longer than 1 s, over the limit max_seconds=1; it was abandoned")
+
+
+def test_classify_many_refuses_an_unknown_errors_mode():
+    with pytest.raises(ValueError, match="unknown errors mode 'ignore'"):
+        next(Filter().classify_many(["text"], errors="ignore"))

@@ -21,6 +21,7 @@ documents per call to the model.
 from __future__ import annotations
 
 from ..filter import DEFAULT_BATCH_SIZE, Filter
+from ..limits import Limits
 from ..records import SCORE_DIGITS, Item, classified, rounded_score, text_item
 from . import require
 
@@ -33,18 +34,19 @@ ERROR = "filterkit_error"
 class FilterkitCleaner(_base_filter.BaseFilter):
     """Cleans each document's text to its article body; see the module's docstring.
 
-    The options are `Filter`'s (model, threshold, trusted) and the input format
-    ("auto": HTML is detected)."""
+    The options are `Filter`'s (model, threshold, trusted, limits) and the input format
+    ("auto": HTML is detected). A document over one of the limits (its time
+    `max_seconds` included) is dropped as `filterkit_error`."""
 
     name = "filterkit"
 
     def __init__(self, *, model=None, threshold: float | None = None, trusted: bool = False,
-                 format: str = "auto", keep_empty: bool = False, exclusion_writer=None,
-                 batch_size: int = DEFAULT_BATCH_SIZE):
+                 limits: Limits | None = None, format: str = "auto", keep_empty: bool = False,
+                 exclusion_writer=None, batch_size: int = DEFAULT_BATCH_SIZE):
         super().__init__(exclusion_writer, batch_size)
         self.format = format
         self.keep_empty = keep_empty
-        self._options = {"model": model, "threshold": threshold, "trusted": trusted}
+        self._options = {"model": model, "threshold": threshold, "trusted": trusted, "limits": limits}
         self._classifier: Filter | None = None
 
     @property
@@ -58,7 +60,8 @@ class FilterkitCleaner(_base_filter.BaseFilter):
         return self.filter_batch([doc])[0]
 
     def filter_batch(self, batch: list) -> list[bool | tuple[bool, str]]:
-        items = [text_item(Item(str(doc.id)), doc.text, self.format, doc.metadata.get("title"))
+        limits = self.classifier.limits
+        items = [text_item(Item(str(doc.id)), doc.text, self.format, limits, doc.metadata.get("title"))
                  for doc in batch]
         done = classified(self.classifier, items, batch_size=len(items))
         return [self._decide(doc, item, document) for doc, (item, document) in zip(batch, done)]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 
 from ..filter import Filter
+from ..limits import Limits
 from ..records import Item, classified, cleaned_fields, text_item
 from . import require
 
@@ -29,15 +30,17 @@ ADDED_COLUMNS = ("body", "title", "junk_ratio", "empty", "error")
 class Cleaner:
     """For `Dataset.map_batches` (batch_format="numpy"): cleans the `column` of each batch.
 
-    The options are `Filter`'s (model, threshold, trusted) and the input format; the
-    model is loaded when the actor starts, once."""
+    The options are `Filter`'s (model, threshold, trusted, limits) and the input format;
+    the model is loaded when the actor starts, once. A row over one of the limits (its
+    time `max_seconds` included) gets an `error`, as in JSONL records."""
 
     def __init__(self, column: str = "text", *, model=None, threshold: float | None = None,
-                 trusted: bool = False, format: str = "auto", paragraphs: bool = False):
+                 trusted: bool = False, format: str = "auto", paragraphs: bool = False,
+                 limits: Limits | None = None):
         self.column = column
         self.format = format
         self.paragraphs = paragraphs
-        self.filter = Filter(model, threshold=threshold, trusted=trusted)
+        self.filter = Filter(model, threshold=threshold, trusted=trusted, limits=limits)
         self.filter.model
 
     def __call__(self, batch: dict) -> dict:
@@ -45,7 +48,8 @@ class Cleaner:
 
         values = batch[self.column]
         titles = batch.get("title", [None] * len(values))
-        items = [text_item(Item(self.column, number), value, self.format, title, self.column)
+        limits = self.filter.limits
+        items = [text_item(Item(self.column, number), value, self.format, limits, title, self.column)
                  for number, (value, title) in enumerate(zip(values, titles))]
         added = {name: [] for name in ADDED_COLUMNS + (("paragraphs",) if self.paragraphs else ())}
         for item, document in classified(self.filter, items):
@@ -63,7 +67,7 @@ def clean_dataset(dataset, column: str = "text", *, concurrency: int = 2, batch_
     """`dataset` with every row cleaned by a pool of `concurrency` `Cleaner` actors, each
     reserving `num_cpus`: leave CPUs free for the dataset's read and write tasks.
 
-    options: `Cleaner`'s keyword arguments (model, threshold, trusted, format, paragraphs)."""
+    options: `Cleaner`'s keyword arguments (model, threshold, trusted, limits, format, paragraphs)."""
     require("ray.data", "ray")
     return dataset.map_batches(Cleaner, fn_constructor_args=(column,), fn_constructor_kwargs=options,
                                batch_size=batch_size, batch_format="numpy", concurrency=concurrency,

@@ -1,0 +1,229 @@
+"""HTML page → ordered text blocks, each with the DOM facts the HTML model reads.
+
+A block is the text between two block-level boundaries: a paragraph, a heading, a list
+item, a table cell, a `pre`, or the loose text of a `div`. Its `DomFacts` say where it
+sits (its own tag, the tags and class/id words of its ancestors, depth), how much of it
+is link text, and what the elements around it hold: words, characters, link characters
+and blocks in the subtree of each of its nearest block-level ancestors (the article's
+container holds many words and few links; a menu's, the reverse). Script, style,
+hidden and template nodes never become text. The walk is iterative, so deep nesting
+cannot overflow the stack.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from lxml import etree
+
+from .document import Paragraph
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre "
+    "section summary table tbody td tfoot th thead tr ul".split()
+)
+# Not text a reader or a scraper sees. <noscript> is: script-rendered sites (forums,
+# single-page apps) serve their whole content there for crawlers and readers without
+# JavaScript, and scrapers such as trafilatura read it.
+SKIPPED_TAGS = frozenset(
+    "script style template svg math iframe object embed head select canvas audio video".split()
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(r"[a-z]+")
+# Ancestors that say what a block is part of; the model sees each as a flag.
+LANDMARK_TAGS = (
+    "article", "main", "section", "nav", "header", "footer", "aside", "form", "ul", "ol",
+    "li", "table", "blockquote", "figure", "a", "button", "label", "dl", "noscript",
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+_ROLE_TAGS = {"navigation": "nav", "banner": "header", "contentinfo": "footer",
+              "complementary": "aside", "main": "main", "article": "article"}
+MAX_TOKENS = 12  # class/id tokens kept per element: enough for any real class list
+SUBTREE_LEVELS = 4  # block-level ancestors whose subtrees a block's facts describe
+
+
+@dataclass(frozen=True, slots=True)
+class DomFacts:
+    """Where a block sits in its page, and what the page's markup says about it."""
+
+    tag: str                 # the block's own element
+    ancestors: tuple[str, ...]  # landmark tags above it (see LANDMARK_TAGS), outermost first
+    tokens: str              # class/id words of the block and its ancestors, nearest last
+    depth: int               # nesting depth of the block's element
+    link_chars: int          # characters of the block inside <a>
+    links: int               # <a> elements in the block
+    # (words, characters, link characters, blocks) in the subtree of each of the
+    # block's nearest SUBTREE_LEVELS distinct block-level containers, its own element first.
+    subtrees: tuple[tuple[int, int, int, int], ...] = ()
+
+    def to_json(self) -> dict:
+        return {"tag": self.tag, "ancestors": list(self.ancestors), "tokens": self.tokens,
+                "depth": self.depth, "link_chars": self.link_chars, "links": self.links,
+                "subtrees": [list(s) for s in self.subtrees]}
+
+    @classmethod
+    def from_json(cls, record: dict) -> "DomFacts":
+        return cls(str(record["tag"]), tuple(record["ancestors"]), str(record["tokens"]),
+                   int(record["depth"]), int(record["link_chars"]), int(record["links"]),
+                   tuple(tuple(int(v) for v in s) for s in record.get("subtrees", ())))
+
+
+class _Open:
+    """An element the walk is inside: what it inherits from its ancestors (landmarks,
+    class/id words, nearest block-level container), and, for a block-level element,
+    what its subtree has shown so far."""
+
+    __slots__ = ("tag", "landmarks", "tokens", "container", "parent_container",
+                 "words", "chars", "link_chars", "blocks")
+
+    def __init__(self, tag: str, element, parent: "_Open | None") -> None:
+        self.tag = tag
+        landmark = _landmark(tag, element)
+        inherited = parent.landmarks if parent else ()
+        self.landmarks = (*inherited, landmark) if landmark else inherited
+        own = " ".join(_element_tokens(element))
+        above = parent.tokens if parent else ""
+        self.tokens = f"{above} {own}" if above and own else above or own
+        self.parent_container = parent.container if parent else None
+        self.container = self if tag in BLOCK_TAGS else self.parent_container
+        self.words = self.chars = self.link_chars = self.blocks = 0
+
+    def count(self, words: int, chars: int, link_chars: int, blocks: int = 1) -> None:
+        self.words += words
+        self.chars += chars
+        self.link_chars += link_chars
+        self.blocks += blocks
+
+    def close(self) -> None:
+        """Leaving a block-level element: its subtree is complete; add it to its container's."""
+        if self.container is self and self.parent_container is not None:
+            self.parent_container.count(self.words, self.chars, self.link_chars, self.blocks)
+
+    def subtree(self) -> tuple[int, int, int, int]:
+        return (self.words, self.chars, self.link_chars, self.blocks)
+
+
+def is_hidden(element: etree._Element) -> bool:
+    attrs = element.attrib
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
+    )
+
+
+def _element_tokens(element) -> tuple[str, ...]:
+    attrs = element.attrib
+    words = _TOKEN.findall(f"{attrs.get('class', '')} {attrs.get('id', '')}".lower())
+    role = attrs.get("role")
+    if role:
+        words.append(f"role{role.lower()}")
+    return tuple(words[:MAX_TOKENS])
+
+
+def _landmark(tag: str, element) -> str | None:
+    if tag in LANDMARK_TAGS:
+        return tag
+    return _ROLE_TAGS.get((element.attrib.get("role") or "").lower())
+
+
+class _BlockWriter:
+    """Collects the text of the block being read and emits it at the next boundary."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[str, DomFacts, _Open | None]] = []
+        self.pieces: list[str] = []
+        self.link_chars = 0
+        self.links = 0
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.pieces.append(text)
+        if in_link:
+            self.link_chars += len(text.strip())
+
+    def flush(self, stack: list[_Open]) -> None:
+        if not self.pieces:
+            self.links = 0  # an <a> around this boundary counts for neither side's block
+            return
+        text = _SPACES.sub(" ", "".join(self.pieces)).strip()
+        if text:
+            top = stack[-1] if stack else None
+            owner = top.container if top else None
+            link_chars = min(self.link_chars, len(text))
+            if owner is not None:
+                owner.count(len(text.split()), len(text), link_chars)
+            facts = DomFacts(
+                tag=owner.tag if owner else "body",
+                ancestors=top.landmarks if top else (),
+                tokens=top.tokens if top else "",
+                depth=len(stack),
+                link_chars=link_chars,
+                links=self.links,
+            )
+            self.blocks.append((text, facts, owner))
+        self.pieces.clear()
+        self.link_chars = 0
+        self.links = 0
+
+
+def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
+    """Every visible block of text on the page, in document order, with its DOM facts."""
+    writer = _BlockWriter()
+    stack: list[_Open] = []
+    open_links = 0
+    skipped = None
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in SKIPPED_TAGS or not tag or is_hidden(element):
+                walker.skip_subtree()
+                skipped = element  # lxml may or may not send its "end": ignore it
+                if element.tail:
+                    writer.add(element.tail, open_links > 0)
+                continue
+            if tag in BLOCK_TAGS:
+                writer.flush(stack)
+            stack.append(_Open(tag, element, stack[-1] if stack else None))
+            if tag == "a":
+                open_links += 1
+                writer.links += 1
+            if element.text:
+                writer.add(element.text, open_links > 0)
+        elif element is skipped:
+            skipped = None
+        else:
+            if tag in BLOCK_TAGS:
+                writer.flush(stack)
+            stack.pop().close()
+            if tag == "a":
+                open_links -= 1
+            if element.tail:
+                writer.add(element.tail, open_links > 0)
+    writer.flush(stack)
+    # Subtrees are complete only now that the walk has left them.
+    while stack:  # elements the page never closed
+        stack.pop().close()
+    return [(text, replace(facts, subtrees=_distinct_subtrees(owner)))
+            for text, facts, owner in writer.blocks]
+
+
+def _distinct_subtrees(owner: _Open | None) -> tuple[tuple[int, int, int, int], ...]:
+    """The first SUBTREE_LEVELS distinct subtrees from the block's own container up: a
+    wrapper that holds nothing more than the element inside it is the same container."""
+    subtrees: list[tuple[int, int, int, int]] = []
+    container = owner
+    while container is not None:
+        subtree = container.subtree()
+        if not subtrees or subtree != subtrees[-1]:
+            subtrees.append(subtree)
+            if len(subtrees) == SUBTREE_LEVELS:
+                break
+        container = container.parent_container
+    return tuple(subtrees)
+
+
+def block_paragraphs(blocks: list[tuple[str, DomFacts]]) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(text, i, dom=facts) for i, (text, facts) in enumerate(blocks))

@@ -1,0 +1,163 @@
+"""HTML input end to end: a page's own blocks, the shipped HTML model, and what a user gets back."""
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+
+import pytest
+
+import filterkit
+from filterkit.filter import is_html_blocks
+
+ARTICLE = [
+    "The city council voted on Tuesday evening to extend the tram line from the central station "
+    "to the new regional hospital, ending a debate that has divided the coalition for two years.",
+    "The extension will add four stops and about three kilometres of track along Station Road and "
+    "the old canal towpath. Construction is due to start next spring and to take eighteen months.",
+    "Supporters argued that the hospital, which opened last autumn, is almost impossible to reach "
+    "without a car, and that nurses on night shifts have been hit hardest by the lack of transport.",
+    "Opponents on the council said the money would be better spent on more frequent buses, which "
+    "could be running within months rather than years, and warned that the budget would overrun.",
+    "The transport department estimates the cost at 48 million euros, two thirds of it covered by "
+    "a regional grant. The rest will come from the city's own infrastructure fund over five years.",
+]
+CHROME = """
+  <header class="site-header"><a class="logo" href="/">The Riverside Gazette</a>
+    <nav class="main-menu"><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+    <li><a href="/sport">Sport</a></li><li><a href="/culture">Culture</a></li>
+    <li><a href="/contact">Contact us</a></li></ul></nav></header>"""
+FOOTER = """
+  <aside class="related-posts"><h3>Related stories</h3><ul>
+    <li><a href="/a">Bus fares to rise again in January</a></li>
+    <li><a href="/b">New cycle lanes open on the ring road</a></li></ul></aside>
+  <div class="newsletter-signup"><p>Sign up for our newsletter and never miss a story!</p></div>
+  <footer class="site-footer"><p>&copy; 2025 The Riverside Gazette. All rights reserved.</p>
+    <p><a href="/privacy">Privacy policy</a> | <a href="/terms">Terms of use</a></p></footer>"""
+
+
+def page(body: str, head: str = "<meta charset='utf-8'>") -> str:
+    return (f"<!DOCTYPE html><html lang='en'><head>{head}<title>Tram line to reach new hospital | "
+            f"The Riverside Gazette</title></head><body>{CHROME}<main>{body}</main>{FOOTER}</body></html>")
+
+
+def article_html(paragraphs=ARTICLE) -> str:
+    ps = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<article class='post'><h1>Tram line to reach new hospital</h1>"
+            f"<p class='byline'>By Jane Doe, transport correspondent</p>{ps}</article>")
+
+
+def _assert_article_only(body: str, paragraphs=ARTICLE) -> None:
+    for paragraph in paragraphs:
+        assert paragraph in body
+    for junk in ("Contact us", "Bus fares to rise again", "Sign up for our newsletter", "All rights reserved",
+                 "Privacy policy"):
+        assert junk not in body
+
+
+def test_an_article_page_is_read_as_its_dom_blocks_and_cleaned_by_the_html_model():
+    document = filterkit.classify(page(article_html()))
+    assert document.source_format == "html" and is_html_blocks(document)
+    assert document.paragraphs[0].dom.ancestors == ("header",)  # the logo, first in reading order
+    _assert_article_only(document.body)
+
+
+def test_title_author_and_date_come_from_the_page_metadata():
+    head = ("<meta charset='utf-8'><meta name='author' content='Jane Doe'>"
+            "<meta property='article:published_time' content='2025-03-04T09:00:00Z'>")
+    document = filterkit.classify(page(article_html(), head))
+    assert document.title == "Tram line to reach new hospital"
+    assert document.author == "Jane Doe"
+    assert document.date == "2025-03-04"
+
+
+def test_an_article_split_across_sections_is_kept_whole():
+    first, second = ARTICLE[:3], ARTICLE[3:]
+    body = ("<article><h1>Tram line to reach new hospital</h1>"
+            f"<section class='part-one'>{''.join(f'<p>{p}</p>' for p in first)}</section>"
+            "<div class='ad-slot'><p>Advertisement</p></div>"
+            "<section class='part-two'><h2>Why opponents want buses instead</h2>"
+            f"{''.join(f'<p>{p}</p>' for p in second)}</section></article>")
+    cleaned = filterkit.clean(page(body))
+    _assert_article_only(cleaned)
+    assert cleaned.index(ARTICLE[2]) < cleaned.index(ARTICLE[3])  # reading order kept
+
+
+POSTS = [
+    ("river_rat", "Has anyone found a way to get to the new hospital without a car? The 14 bus takes "
+                  "almost an hour from the station and only runs twice an hour after seven."),
+    ("nightnurse", "I work nights there and it is a nightmare. I end up paying for a taxi most weeks, "
+                   "which eats a real chunk of my wages. The tram cannot come soon enough for us."),
+    ("canal_walker", "You can cycle along the towpath in about twenty minutes, but it is unlit and "
+                     "muddy in winter, so I would not recommend it after dark or after heavy rain."),
+]
+
+
+def test_a_forum_thread_keeps_every_post():
+    posts = "".join(f"<div class='post'><div class='post-author'><a href='/u/{user}'>{user}</a></div>"
+                    f"<div class='post-body'><p>{text}</p></div></div>" for user, text in POSTS)
+    body = f"<div class='thread'><h1>Getting to the new hospital</h1>{posts}</div>"
+    cleaned = filterkit.clean(page(body))
+    for _, text in POSTS:
+        assert text in cleaned
+    assert "Sign up for our newsletter" not in cleaned
+
+
+def test_malformed_and_truncated_html_still_gives_the_article():
+    markup = page(article_html()).replace("</p>", "", 3).replace("</article>", "")
+    truncated = markup[: markup.index(ARTICLE[-1]) + len(ARTICLE[-1]) // 2]
+    cleaned = filterkit.clean(truncated)
+    for paragraph in ARTICLE[:-1]:
+        assert paragraph in cleaned
+    assert "Contact us" not in cleaned
+
+
+def test_missing_and_wrong_charsets_decode_the_text():
+    text = ARTICLE[:]
+    text[0] = text[0].replace("Tuesday evening", "Tuesday evening at the Café Müller")
+    # Windows-1252 bytes with no declaration, and UTF-8 bytes that claim to be Latin-1.
+    undeclared = page(article_html(text), head="").encode("cp1252")
+    mislabelled = page(article_html(text), head="<meta charset='iso-8859-1'>").encode("utf-8")
+    for markup in (undeclared, mislabelled):
+        assert "the Café Müller" in filterkit.clean(markup)
+
+
+def test_a_page_without_body_text_gives_a_clear_empty_result():
+    scripts_only = "<html><head><script>var a = 1;</script><style>p {}</style></head><body></body></html>"
+    document = filterkit.classify(scripts_only)
+    assert document.paragraphs == () and document.body == ""
+    chrome_only = f"<html><body>{CHROME}{FOOTER}</body></html>"
+    for junk in ("Contact us", "Sign up for our newsletter", "All rights reserved"):
+        assert junk not in filterkit.clean(chrome_only)
+
+
+def test_cli_cleans_a_gzipped_html_file_and_reports_metadata_in_jsonl(tmp_path):
+    path = tmp_path / "tram.html.gz"
+    path.write_bytes(gzip.compress(page(article_html()).encode("utf-8")))
+    run = subprocess.run([sys.executable, "-m", "filterkit", "clean", str(path)],
+                         capture_output=True, text=True, check=True)
+    _assert_article_only(run.stdout)
+    record = json.dumps({"id": "p1", "html": page(article_html(), "<meta name='author' content='Jane Doe'>")})
+    run = subprocess.run([sys.executable, "-m", "filterkit", "clean", "--jsonl", "--field", "html",
+                          "--format", "html"], input=record + "\n", capture_output=True, text=True, check=True)
+    out = json.loads(run.stdout)
+    assert out["id"] == "p1" and out["author"] == "Jane Doe" and out["title"]
+    _assert_article_only(out["body"])
+
+
+@pytest.mark.parametrize("forced", ["html", "auto"])
+def test_html_is_detected_or_forced(forced):
+    document = filterkit.classify(page(article_html()), format=forced)
+    assert document.source_format == "html"
+
+
+def test_a_text_model_is_refused_as_the_html_model_and_the_reverse(shipped_model):
+    from filterkit.errors import ModelError
+    from filterkit.modelstore import shipped_model_path
+
+    text_model = shipped_model_path()
+    with pytest.raises(ModelError, match="for text input"):
+        filterkit.Filter(html_model=text_model, trusted=True).html_model
+    with pytest.raises(ModelError, match="for html input"):
+        filterkit.Filter(model=shipped_model_path("filterkit-html"), trusted=True).model
