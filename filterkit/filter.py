@@ -147,6 +147,7 @@ class Filter:
         alone, and one that fails comes back empty, its `error` saying why. `seconds`:
         abandon the batch, and then a document alone, after that long (`limits.within`)."""
         readable = [document for document in documents if document.error is None]
+        self._load_models_for(readable)  # loading a model is no document's time
         try:
             done = within(seconds, "scoring the documents",
                           lambda: self.classify_documents(readable, explain=explain))
@@ -156,6 +157,12 @@ class Filter:
             done = [self._classify_or_mark_one(document, seconds, explain) for document in readable]
         done = iter(done)
         return [document if document.error is not None else next(done) for document in documents]
+
+    def _load_models_for(self, documents: list[Document]) -> None:
+        if any(document.paragraphs and not is_html_blocks(document) for document in documents):
+            self.model
+        if any(is_html_blocks(document) for document in documents):
+            self.html_model
 
     def _classify_or_mark_one(self, document: Document, seconds: float | None, explain: bool) -> Document:
         try:
