@@ -3,12 +3,12 @@
     python benchmarks/html_throughput.py [--pages 300] [--wcxb ../shared/data/wcxb-dev] [--json out.json]
 
 On the same WCXB pages (raw HTML bytes, read beforehand), one core each:
-- filterkit: `Filter.clean` on each page (parse, DOM blocks, trafilatura's high-recall
-  pass as a feature, metadata, features, model): pages per second;
+- filterkit: `Filter.clean` on each page (parse, DOM blocks, trafilatura's metadata,
+  features, model, junk types): pages per second;
 - trafilatura.extract in its default mode and with favor_recall: pages per second.
 Reported: each rate, filterkit's ratio to each, and the peak memory (max RSS) of a
-process that only loads the library and cleans the pages, for filterkit and for
-trafilatura, each measured in a fresh child process.
+fresh child process that loads only that library, reads the pages and cleans them,
+for filterkit and for trafilatura.
 """
 from __future__ import annotations
 
@@ -30,10 +30,12 @@ from throughput import SHARED, rate, sample_pages  # noqa: E402
 def peak_memory_mib(extractor: str, wcxb: Path, pages: int, html_model: str | None) -> float:
     """Max RSS of a fresh process that runs `extractor` over the pages."""
     code = (
-        "import sys, resource; sys.path.insert(0, %r)\n"
+        "import sys; sys.path.insert(0, %r)\n"
         "from html_throughput import run_extractor\n"
         "run_extractor(%r, %r, %d, %r)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent
+        # that forked this child, which would report the parent's size.
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
     ) % (str(Path(__file__).resolve().parent), extractor, str(wcxb), pages, html_model)
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return int(out.stdout.split()[-1]) / 1024
@@ -56,7 +58,17 @@ EXTRACTORS = ("filterkit", "trafilatura", "trafilatura-recall")
 
 
 def run_extractor(name: str, wcxb: str, count: int, html_model: str | None = None) -> None:
-    extractor(name, html_model)(sample_pages(Path(wcxb), count))
+    extractor(name, html_model)(raw_pages(Path(wcxb), count))
+
+
+def raw_pages(wcxb: Path, count: int) -> list[bytes]:
+    """Every n-th page's HTML, read without importing filterkit: a memory measurement of
+    trafilatura must not carry filterkit's libraries."""
+    import gzip
+
+    paths = sorted((wcxb / "html").glob("*.html.gz"))
+    step = max(len(paths) // count, 1)
+    return [gzip.decompress(path.read_bytes()) for path in paths[::step][:count]]
 
 
 def main(argv=None) -> int:
