@@ -135,7 +135,7 @@ def rounded_score(decision: Decision) -> float:
 
 def paragraph_json(paragraph: Paragraph, decision: Decision) -> dict:
     return {"index": paragraph.index, "label": decision.label, "score": rounded_score(decision),
-            "text": paragraph.text}
+            "reason": decision.reason, "text": paragraph.text}
 
 
 def cleaned_fields(document: Document, paragraphs: bool) -> dict:

@@ -169,6 +169,10 @@ def test_the_reason_says_on_how_many_other_pages_of_the_site_the_paragraph_is(si
     reasons = {p.text: d.reason for p, d in document.labelled() if d.label == "chrome" and "repeated" in d.reason}
     assert reasons and set(reasons) <= CHROME
     assert all(reason.startswith(f"repeated on 5 other pages of {SITE} (body score ") for reason in reasons.values())
+    # The command line's records carry the same reason for each relabelled paragraph.
+    cli_reasons = {p["text"]: p["reason"] for p in read_jsonl(site / "jobs-1.jsonl")[2]["paragraphs"]
+                   if "repeated on" in p["reason"]}
+    assert cli_reasons == reasons
 
 
 @pytest.mark.parametrize("options, relabelled", [

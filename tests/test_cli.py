@@ -225,7 +225,8 @@ def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(tmp_p
     assert a1["title"] in (None, *ARTICLE.splitlines())  # the detected headline, if any
     assert a1["empty"] is False and 0.0 < a1["junk_ratio"] < 0.5
     assert [p["text"] for p in a1["paragraphs"]] == ARTICLE.splitlines()
-    assert all(set(p) == {"index", "label", "score", "text"} for p in a1["paragraphs"])
+    assert all(set(p) == {"index", "label", "score", "reason", "text"} for p in a1["paragraphs"])
+    assert all(p["reason"] for p in a1["paragraphs"])  # why each was kept or dropped
     assert a1["body"] == "\n\n".join(p["text"] for p in a1["paragraphs"] if p["label"] == "content")
 
     assert set(a2) == {"error", "line"} and a2["line"] == 2 and "not valid JSON" in a2["error"]
