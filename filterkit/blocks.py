@@ -37,7 +37,6 @@ LANDMARK_TAGS = (
     "article", "main", "section", "nav", "header", "footer", "aside", "form", "ul", "ol",
     "li", "table", "blockquote", "figure", "a", "button", "label", "dl", "noscript",
 )
-HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _ROLE_TAGS = {"navigation": "nav", "banner": "header", "contentinfo": "footer",
               "complementary": "aside", "main": "main", "article": "article"}
 MAX_TOKENS = 12  # class/id tokens kept per element: enough for any real class list
@@ -203,9 +202,8 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
             if element.tail:
                 writer.add(element.tail, open_links > 0)
     writer.flush(stack)
-    # Subtrees are complete only now that the walk has left them.
-    while stack:  # elements the page never closed
-        stack.pop().close()
+    # Subtrees are complete only now that the walk has left every element (lxml's
+    # tree closes what the page left open, so each start has its end).
     return [(text, replace(facts, subtrees=_distinct_subtrees(owner)))
             for text, facts, owner in writer.blocks]
 

@@ -23,7 +23,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from .blocks import LANDMARK_TAGS, SUBTREE_LEVELS, DomFacts
-from .features import ParagraphFeatures, document_spans, fit_junk_model, hashed_ngrams, shift, side_mean
+from .features import (
+    ParagraphFeatures, document_spans, document_values, fit_junk_model, hashed_ngrams, neighbour_offsets, shift,
+    side_mean,
+)
 
 # Bump whenever a change would make a saved HTML model read features differently.
 DOM_FEATURE_VERSION = 1
@@ -101,7 +104,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         names = list(ParagraphFeatures(window=self.window).get_feature_names_out())
         names += [*ELEMENT_FEATURES, "markup_junk", "markup_junk_above", "markup_junk_below",
                   *CONTAINER_FEATURES, *SUBTREE_FEATURES]
-        for offset in self._offsets():
+        for offset in neighbour_offsets(self.window):
             names += [f"{name}@{offset:+d}" for name in ("markup_junk", "link_density")]
         return np.asarray(names, dtype=object)
 
@@ -117,33 +120,28 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
 
     # --- DOM features -----------------------------------------------------------------
 
-    def _offsets(self) -> list[int]:
-        return [o for o in range(-self.window, self.window + 1) if o]
-
     def _dom_matrix(self, X, markup: np.ndarray) -> np.ndarray:
         width = self.n_features_out_ - len(self.text_features_.get_feature_names_out())
         out = np.zeros((len(X), width), dtype=np.float64)
         for doc, rows, indices in document_spans(X):
-            scores = np.full(len(doc.paragraphs), np.nan)
-            scores[indices] = markup[rows]
-            if np.isnan(scores).any():  # rows of this document that were not asked for
-                scores = np.where(np.isnan(scores), np.nanmean(scores), scores)
+            scores = document_values(len(doc.paragraphs), indices, markup[rows])
             out[rows] = self._document_matrix(doc, scores)[indices]
         return out
 
     def _document_matrix(self, doc, markup: np.ndarray) -> np.ndarray:
         facts = [_facts(doc, i) for i in range(len(doc.paragraphs))]
         texts = [p.text for p in doc.paragraphs]
+        words = np.array([len(text.split()) for text in texts], dtype=np.float64)
         element = element_features(facts, texts)
         link_density = element[:, ELEMENT_FEATURES.index("link_density")]
         columns = [
             element,
             np.column_stack([markup, side_mean(markup, -MARKUP_REACH), side_mean(markup, MARKUP_REACH)]),
-            container_features(facts, texts, markup),
-            subtree_features(facts, texts),
+            container_features(facts, words, markup),
+            subtree_features(facts, words),
         ]
         neighbours = np.column_stack([markup, link_density])
-        for offset in self._offsets():
+        for offset in neighbour_offsets(self.window):
             columns.append(shift(neighbours, offset, fill=-1.0))
         return np.hstack(columns)
 
@@ -172,13 +170,13 @@ def element_features(facts: list[DomFacts], texts: list[str]) -> np.ndarray:
     return out
 
 
-def container_features(facts: list[DomFacts], texts: list[str], markup: np.ndarray) -> np.ndarray:
-    """Facts of the block's container: the blocks with the same class/id path and depth."""
+def container_features(facts: list[DomFacts], words: np.ndarray, markup: np.ndarray) -> np.ndarray:
+    """Facts of the block's container: the blocks with the same class/id path and depth.
+    `words`: each block's word count."""
     keys = [(f.tokens, f.depth) for f in facts]
     members: dict[tuple, list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         members[key].append(i)
-    words = np.array([len(t.split()) for t in texts], dtype=np.float64)
     total_words = words.sum() or 1.0
     out = np.zeros((len(facts), len(CONTAINER_FEATURES)))
     for rows in members.values():
@@ -191,10 +189,11 @@ def container_features(facts: list[DomFacts], texts: list[str], markup: np.ndarr
     return out
 
 
-def subtree_features(facts: list[DomFacts], texts: list[str]) -> np.ndarray:
-    """What each of a block's nearest block-level ancestors holds; -1 above the page's top."""
+def subtree_features(facts: list[DomFacts], words: np.ndarray) -> np.ndarray:
+    """What each of a block's nearest block-level ancestors holds; -1 above the page's top.
+    `words`: each block's word count."""
     out = np.full((len(facts), len(SUBTREE_FEATURES)), -1.0)
-    page_words = sum(len(text.split()) for text in texts) or 1
+    page_words = int(words.sum()) or 1
     for row, f in enumerate(facts):
         for level, (words, chars, link_chars, blocks) in enumerate(f.subtrees[:SUBTREE_LEVELS]):
             out[row, 5 * level:5 * level + 5] = (

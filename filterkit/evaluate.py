@@ -18,7 +18,7 @@ from sklearn.model_selection import GroupKFold
 from .corpus import LabelledDocument
 from .features import paragraph_rows
 from .metrics import WORD, paragraph_prf
-from .model import body_scores, make_pipeline
+from .model import document_scores, make_pipeline
 from .smooth import Smoother
 
 THRESHOLDS = tuple(np.round(np.arange(0.05, 0.96, 0.05), 2))
@@ -71,17 +71,7 @@ def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = "
 
 
 def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndarray]:
-    docs = [d.document() for d in documents]
-    scores = body_scores(pipeline, paragraph_rows(docs))
-    return _split(scores, docs)
-
-
-def _split(scores: np.ndarray, docs) -> list[np.ndarray]:
-    out, start = [], 0
-    for doc in docs:
-        out.append(scores[start:start + len(doc.paragraphs)])
-        start += len(doc.paragraphs)
-    return out
+    return document_scores(pipeline, [d.document() for d in documents])
 
 
 def cross_validated_scores(documents: list[LabelledDocument], kind: str = "gbt", folds: int = 5,

@@ -203,7 +203,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
             names += ["lexical_junk", "lexical_junk_above", "lexical_junk_below",
                       "in_fenced_run", "distance_to_fenced_run", "position_in_fenced_run",
                       *SEGMENT_FEATURES]
-        for offset in self._offsets():
+        for offset in neighbour_offsets(self.window):
             names += [f"{name}@{offset:+d}" for name in self._neighbour_features()]
         return np.asarray(names, dtype=object)
 
@@ -229,9 +229,6 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
 
     # --- features ---------------------------------------------------------------------
 
-    def _offsets(self) -> list[int]:
-        return [o for o in range(-self.window, self.window + 1) if o]
-
     def _neighbour_features(self) -> tuple[str, ...]:
         return _NEIGHBOUR_FEATURES if self.lexical else _NEIGHBOUR_FEATURES[:-1]
 
@@ -240,8 +237,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         for doc, rows, indices in document_spans(X):
             lexical = None
             if lexical_scores is not None:
-                lexical = np.full(len(doc.paragraphs), np.nan)
-                lexical[indices] = lexical_scores[rows]
+                lexical = document_values(len(doc.paragraphs), indices, lexical_scores[rows])
             out[rows] = self._document_matrix(doc, lexical)[indices]
         return out
 
@@ -255,15 +251,13 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         columns = [shape, document]
         neighbour_source = [shape[:, SHAPE_FEATURES.index(name)] for name in _NEIGHBOUR_FEATURES[:-1]]
         if lexical is not None:
-            if np.isnan(lexical).any():  # rows of this document that were not asked for
-                lexical = np.where(np.isnan(lexical), np.nanmean(lexical), lexical)
             columns.append(np.column_stack([lexical, side_mean(lexical, -LEXICAL_REACH),
                                             side_mean(lexical, LEXICAL_REACH),
                                             fenced_run_features(texts, shape, lexical),
                                             segment_features(tokens, shape, lexical, stopwords)]))
             neighbour_source.append(lexical)
         neighbour_source = np.column_stack(neighbour_source)
-        for offset in self._offsets():
+        for offset in neighbour_offsets(self.window):
             columns.append(shift(neighbour_source, offset, fill=-1.0))
         return np.hstack(columns)
 
@@ -291,6 +285,21 @@ def fit_junk_model(hashed, y, alpha: float, folds: int, random_state: int, out_o
         return model, None
     splits = KFold(folds)  # rows come grouped by document: keep them together
     return model, cross_val_predict(model, hashed, junk, cv=splits, method="predict_proba")[:, 1]
+
+
+def neighbour_offsets(window: int) -> list[int]:
+    """The offsets of the neighbours within `window` paragraphs on each side."""
+    return [o for o in range(-window, window + 1) if o]
+
+
+def document_values(n: int, indices, values: np.ndarray) -> np.ndarray:
+    """A per-paragraph value for all `n` paragraphs of a document, from the `values` of
+    the rows asked for (`indices`); the paragraphs not asked for get their mean."""
+    out = np.full(n, np.nan)
+    out[indices] = values
+    if np.isnan(out).any():
+        out = np.where(np.isnan(out), np.nanmean(out), out)
+    return out
 
 
 def document_spans(X):

@@ -14,10 +14,10 @@ import numpy as np
 from .document import CONTENT, Decision, Document
 from .errors import InputError, ModelError
 from .explain import explain as explained
-from .features import detect_language, paragraph_rows
+from .features import detect_language
 from .junktypes import JunkTyper, repeats_title
 from .limits import DEFAULT_LIMITS, Limits, within
-from .model import body_scores
+from .model import document_scores
 from .modelstore import HTML_MODEL, LoadedModel, load_model, model_input
 from .segment import to_document
 from .smooth import Smoother
@@ -159,10 +159,9 @@ class Filter:
         return [document if document.error is not None else next(done) for document in documents]
 
     def _load_models_for(self, documents: list[Document]) -> None:
-        if any(document.paragraphs and not is_html_blocks(document) for document in documents):
-            self.model
-        if any(is_html_blocks(document) for document in documents):
-            self.html_model
+        for document in documents:
+            if document.paragraphs:
+                self.model_for(document)
 
     def _classify_or_mark_one(self, document: Document, seconds: float | None, explain: bool) -> Document:
         try:
@@ -176,17 +175,14 @@ class Filter:
     def scores(self, documents: list[Document]) -> list[np.ndarray]:
         """Each document's body scores, from the model for its kind of input."""
         out: list[np.ndarray] = [np.zeros(0)] * len(documents)
-        for is_html in (False, True):
-            members = [i for i, d in enumerate(documents) if d.paragraphs and is_html_blocks(d) == is_html]
-            if not members:
-                continue
-            model = self.html_model if is_html else self.model
+        by_kind: dict[bool, list[int]] = {}
+        for i, document in enumerate(documents):
+            if document.paragraphs:
+                by_kind.setdefault(is_html_blocks(document), []).append(i)
+        for members in by_kind.values():
             batch = [documents[i] for i in members]
-            flat = body_scores(model.pipeline, paragraph_rows(batch))
-            start = 0
-            for i, document in zip(members, batch):
-                out[i] = flat[start:start + len(document.paragraphs)]
-                start += len(document.paragraphs)
+            for i, scores in zip(members, document_scores(self.model_for(batch[0]).pipeline, batch)):
+                out[i] = scores
         return out
 
     def decide(self, document: Document, scores) -> Document:

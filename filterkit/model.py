@@ -7,7 +7,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .domfeatures import BlockFeatures
-from .features import ParagraphFeatures
+from .features import ParagraphFeatures, paragraph_rows
 
 MODEL_KINDS = ("gbt", "linear")
 MODEL_INPUTS = ("text", "html")
@@ -35,6 +35,17 @@ def make_pipeline(kind: str = "gbt", *, input: str = "text", window: int = 2,
         classifier = LogisticRegression(C=1.0, max_iter=2000)
         return Pipeline([("features", features), ("scale", StandardScaler()), ("classifier", classifier)])
     raise ValueError(f"unknown model kind {kind!r}; expected one of {MODEL_KINDS}")
+
+
+def document_scores(pipeline: Pipeline, documents) -> list:
+    """P(body) for every paragraph of each document, one array per document, scored in
+    one call to the pipeline."""
+    flat = body_scores(pipeline, paragraph_rows(documents))
+    out, start = [], 0
+    for document in documents:
+        out.append(flat[start:start + len(document.paragraphs)])
+        start += len(document.paragraphs)
+    return out
 
 
 def body_scores(pipeline: Pipeline, rows):
