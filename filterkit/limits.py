@@ -96,10 +96,6 @@ class _Expired(BaseException):
     pass
 
 
-def _expire(signum, frame):
-    raise _Expired
-
-
 def _can_time() -> bool:
     return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
@@ -112,13 +108,26 @@ def within(seconds: float | None, found: str, function: Callable[..., T], *args)
     unbounded. Only Python code is interrupted: a call into C finishes first."""
     if not _can_time() or seconds is None or signal.getitimer(signal.ITIMER_REAL)[0]:
         return function(*args)
-    previous = signal.signal(signal.SIGALRM, _expire)
+    expired = False
+
+    def expire(signum, frame):
+        nonlocal expired
+        expired = True
+        raise _Expired
+
+    previous = signal.signal(signal.SIGALRM, expire)
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+        # Repeats every 0.1 s until stopped, in case one of its exceptions is swallowed.
+        signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
         try:
-            return function(*args)
+            result = function(*args)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        # The timer's exception can be swallowed on its way out: raised inside a `__del__`
+        # or a garbage-collector callback, Python only reports it as unraisable.
+        if expired:
+            raise _Expired
+        return result
     except _Expired:  # also when the signal came just as the timer was being stopped
         raise InputTooLargeError("max_seconds", seconds, f"{found} took longer than {seconds:g} s",
                                  "it was abandoned") from None

@@ -471,6 +471,41 @@ def test_within_restores_the_callers_timer_signal_handler():
         signal.signal(signal.SIGALRM, previous)
 
 
+def test_within_abandons_work_even_when_its_timer_exception_is_swallowed():
+    # As when the timer fires inside a __del__ or a garbage-collector callback, where
+    # Python only reports an exception as unraisable.
+    calls = []
+
+    def swallows_the_first_interruption():
+        calls.append(1)
+        try:
+            time.sleep(30)
+        except BaseException:
+            pass
+        time.sleep(30)
+        return "finished"
+
+    started = time.monotonic()
+    with pytest.raises(InputTooLargeError, match="took longer than 0.05 s"):
+        within(0.05, "scoring", swallows_the_first_interruption)
+    assert time.monotonic() - started < 5 and calls == [1]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_within_flags_work_that_finished_after_swallowing_its_timer_exception():
+    def swallows_every_interruption():
+        deadline = time.monotonic() + 0.3
+        while time.monotonic() < deadline:
+            try:
+                time.sleep(0.01)
+            except BaseException:
+                pass
+        return "finished late"
+
+    with pytest.raises(InputTooLargeError, match="took longer than 0.05 s"):
+        within(0.05, "scoring", swallows_every_interruption)
+
+
 def test_within_leaves_a_running_timer_of_the_callers_alone():
     previous = signal.signal(signal.SIGALRM, lambda signum, frame: None)
     signal.setitimer(signal.ITIMER_REAL, 60)
