@@ -309,7 +309,7 @@ def main(argv=None) -> int:
         return 0
     counts = [WordCounts(d.texts, d.reference or "") for d in documents]
     scored = [i for i, d in enumerate(documents) if (d.reference or "").strip()]
-    threshold, smoother = choose_operating_point([documents[i] for i in scored], [scores[i] for i in scored],
+    threshold, smoother, _ = choose_operating_point([documents[i] for i in scored], [scores[i] for i in scored],
                                                  [counts[i] for i in scored])
     base = baseline(documents, scores, threshold, smoother)
     print(f"operating point of the text model: threshold {threshold:.2f}, smoothing {smoother.to_dict()}\n")

@@ -359,10 +359,18 @@ def _add_train(commands) -> None:
     parser.add_argument("--kind", choices=("gbt", "linear"), default="gbt", help="model kind (default: gbt)")
     parser.add_argument("--folds", type=_folds, default=5, metavar="K", help="cross-validation folds (default: 5)")
     _corpus_options(parser)
+    _augment_option(parser)
     parser.add_argument("--wcxb", action="store_true",
                         help="the corpus was built from WCXB: credit it and its licence (CC-BY-4.0) "
                              "in the model card; required when you share a model trained on it")
     parser.set_defaults(run=run_train)
+
+
+def _augment_option(parser) -> None:
+    parser.add_argument("--no-augment", dest="augment", action="store_false",
+                        help="train on the corpus alone; by default text models also train on each "
+                             "page's body alone and on its body with its own short junk lines moved "
+                             "inside it (filterkit.augment)")
 
 
 def _add_evaluate(commands) -> None:
@@ -384,6 +392,7 @@ def _add_evaluate(commands) -> None:
                              "favor_recall) on the same pages, read from WCXB_DIR/html/ID.html.gz, and "
                              "compare word precision/recall/F1 per page type")
     _corpus_options(parser)
+    _augment_option(parser)
     parser.set_defaults(run=run_evaluate)
 
 
@@ -804,7 +813,7 @@ def run_train(args) -> int:
               "so that the model card credits it (CC-BY-4.0)")
     card = train(documents, args.output, kind=args.kind, folds=args.folds,
                  corpus_name=Path(args.corpus).name, training_data=wcxb_credit(documents) if args.wcxb else None,
-                 log=_say)
+                 augment=args.augment, log=_say)
     _say(f"saved {args.output} (threshold {card['threshold']:.2f}) and its model card "
          f"{Path(args.output).with_suffix('.json')}")
     return EXIT_OK
@@ -821,7 +830,7 @@ def run_evaluate(args) -> int:
         report = evaluate_model(documents, args.model, trusted=args.trust_model, threshold=args.threshold)
     else:
         report = cross_validate(documents, kind=args.kind or "gbt", folds=args.folds or 5,
-                                threshold=args.threshold, log=_warn)
+                                threshold=args.threshold, augment=args.augment, log=_warn)
     result = report.to_json()
     if args.json != STDIN:
         _say(report.to_text())

@@ -15,11 +15,13 @@ import numpy as np
 from scipy import sparse
 from sklearn.model_selection import GroupKFold
 
+from .augment import augmented_documents
 from .corpus import LabelledDocument
 from .features import paragraph_rows
 from .metrics import WORD, paragraph_prf
 from .model import document_scores, make_pipeline
 from .smooth import Smoother
+from .threshold import RELATIVE_THRESHOLDS, page_threshold
 
 THRESHOLDS = tuple(np.round(np.arange(0.05, 0.96, 0.05), 2))
 SMOOTHERS = (Smoother(weight=0.0), Smoother(weight=0.3, certainty=0.3), Smoother(weight=0.5, certainty=0.3),
@@ -61,8 +63,12 @@ def corpus_input(documents: list[LabelledDocument]) -> str:
     return "html" if with_dom else "text"
 
 
-def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = "paragraph"):
-    """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks)."""
+def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = "paragraph",
+        augment: bool = False):
+    """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks).
+    `augment`: add the training documents `filterkit.augment` makes from text pages."""
+    if augment:
+        documents = documents + augmented_documents(documents)
     rows = paragraph_rows([d.document() for d in documents])
     weights = sample_weights(documents, weighting)
     params = {} if weights is None else {"classifier__sample_weight": weights}
@@ -75,13 +81,14 @@ def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndar
 
 
 def cross_validated_scores(documents: list[LabelledDocument], kind: str = "gbt", folds: int = 5,
-                           log=print) -> list[np.ndarray]:
-    """Out-of-fold body scores for every document, folds grouped by domain."""
+                           log=print, augment: bool = False) -> list[np.ndarray]:
+    """Out-of-fold body scores for every document, folds grouped by domain (`augment`: made
+    from each fold's training documents only)."""
     groups = [d.domain or d.id for d in documents]
     scores: list[np.ndarray | None] = [None] * len(documents)
     splitter = GroupKFold(n_splits=folds)
     for fold, (train, test) in enumerate(splitter.split(documents, groups=groups), 1):
-        pipeline = fit([documents[i] for i in train], kind)
+        pipeline = fit([documents[i] for i in train], kind, augment=augment)
         for i, s in zip(test, score_documents(pipeline, [documents[i] for i in test])):
             scores[i] = s
         log(f"fold {fold}/{folds}: trained on {len(train)} documents, scored {len(test)}")
@@ -113,6 +120,7 @@ class Report:
     smoother: Smoother
     rows: list[Row] = field(default_factory=list)
     kept: list[np.ndarray] = field(default_factory=list, repr=False)  # per document, as scored
+    relative: float = 0.0  # see filterkit.threshold
 
     def cleaned_texts(self, documents: list[LabelledDocument]) -> list[str]:
         """Each document's cleaned output: its kept paragraphs joined by a blank line."""
@@ -122,7 +130,8 @@ class Report:
         return next(r for r in self.rows if r.rendering == rendering and r.page_type == page_type)
 
     def to_text(self) -> str:
-        head = (f"threshold {self.threshold:.2f}, smoothing {self.smoother.to_dict()}\n"
+        head = (f"threshold {self.threshold:.2f}, relative threshold {self.relative:.2f}, "
+                f"smoothing {self.smoother.to_dict()}\n"
                 f"{'rendering':<20} {'page type':<14} {'docs':>5} {'para P':>7} {'retain':>7} "
                 f"{'word F1':>8} {'input F1':>8} {'oracle':>7} {'gap closed':>10}")
         lines = [head]
@@ -134,7 +143,8 @@ class Report:
 
     def to_json(self) -> dict:
         return {
-            "threshold": self.threshold, "smoothing": self.smoother.to_dict(),
+            "threshold": self.threshold, "relative_threshold": self.relative,
+            "smoothing": self.smoother.to_dict(),
             "rows": [{**r.__dict__, "gap_closed": r.gap_closed} for r in self.rows],
         }
 
@@ -143,15 +153,21 @@ def format_ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def kept_paragraphs(scores: np.ndarray, threshold: float, smoother: Smoother, relative: float = 0.0) -> np.ndarray:
+    """Which paragraphs of one document are kept: the decision `Filter` makes."""
+    smoothed = smoother.smooth(scores)
+    return smoothed >= page_threshold(smoothed, threshold, relative)
+
+
 def report(documents: list[LabelledDocument], scores: list[np.ndarray], threshold: float,
-           smoother: Smoother, counts: list["WordCounts"] | None = None) -> Report:
+           smoother: Smoother, counts: list["WordCounts"] | None = None, relative: float = 0.0) -> Report:
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, d in enumerate(documents):
         for key in ((d.rendering, d.page_type), (d.rendering, "all"), ("all", d.page_type), ("all", "all")):
             groups[key].append(i)
-    kept = [smoother.smooth(s) >= threshold for s in scores]
+    kept = [kept_paragraphs(s, threshold, smoother, relative) for s in scores]
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
-    result = Report(threshold, smoother, kept=kept)
+    result = Report(threshold, smoother, kept=kept, relative=relative)
     for (rendering, page_type), members in sorted(groups.items(), key=_group_order):
         result.rows.append(_row(rendering, page_type, [documents[i] for i in members],
                                 [kept[i] for i in members], [counts[i] for i in members]))
@@ -211,25 +227,33 @@ def _row(rendering, page_type, documents, kept, counts) -> Row:
                float(np.mean(f1)), float(np.mean(unfiltered)), float(np.mean(oracle)))
 
 
-def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoother]:
-    """The smoothing and threshold with the best mean word F1 over all documents, among
-    those that keep at least MIN_RETENTION of the body paragraphs of the trafilatura
-    rendering of articles (of all documents when the corpus has none). For the HTML
-    model, whose bar is word F1 against trafilatura's, the best mean word F1."""
+def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoother, float]:
+    """The threshold, smoothing and relative threshold (`filterkit.threshold`) with the best
+    mean word F1 over all documents, among those that keep at least MIN_RETENTION of the
+    body paragraphs of the trafilatura rendering of articles (of all documents when the
+    corpus has none). For the HTML model, whose bar is word F1 against trafilatura's,
+    the best mean word F1."""
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
     retention_docs = [i for i, d in enumerate(documents)
                       if (d.rendering, d.page_type) == (RETENTION_RENDERING, RETENTION_PAGE_TYPE)] or \
         list(range(len(documents)))
     min_retention = MIN_RETENTION if corpus_input(documents) == "text" else 0.0
-    thresholds = np.asarray(THRESHOLDS)[:, None]
-    best, best_f1 = (0.5, SMOOTHERS[0]), -1.0
+    body = sum(sum(documents[i].is_body) for i in retention_docs) or 1
+    best, best_f1 = (0.5, SMOOTHERS[0], 0.0), -1.0
     for smoother in SMOOTHERS:
-        masks = [smoother.smooth(s)[None, :] >= thresholds for s in scores]
-        f1 = np.mean([c.f1(m) for c, m in zip(counts, masks)], axis=0)
-        kept_body = sum(np.sum(masks[i] & np.asarray(documents[i].is_body, bool), axis=1) for i in retention_docs)
-        body = sum(sum(documents[i].is_body) for i in retention_docs) or 1
-        retention = kept_body / body
-        for t, threshold in enumerate(THRESHOLDS):
-            if retention[t] >= min_retention and f1[t] > best_f1:
-                best, best_f1 = (float(threshold), smoother), f1[t]
+        smoothed = [smoother.smooth(s) for s in scores]
+        for relative in RELATIVE_THRESHOLDS:
+            masks = [s[None, :] >= _page_thresholds(s, relative)[:, None] for s in smoothed]
+            f1 = np.mean([c.f1(m) for c, m in zip(counts, masks)], axis=0)
+            kept_body = sum(np.sum(masks[i] & np.asarray(documents[i].is_body, bool), axis=1)
+                            for i in retention_docs)
+            retention = kept_body / body
+            for t, threshold in enumerate(THRESHOLDS):
+                if retention[t] >= min_retention and f1[t] > best_f1:
+                    best, best_f1 = (float(threshold), smoother, relative), f1[t]
     return best
+
+
+def _page_thresholds(scores: np.ndarray, relative: float) -> np.ndarray:
+    """Each of THRESHOLDS as `page_threshold` makes it for this document."""
+    return np.array([page_threshold(scores, threshold, relative) for threshold in THRESHOLDS])

@@ -21,6 +21,7 @@ from .model import document_scores
 from .modelstore import HTML_MODEL, LoadedModel, load_model, model_input
 from .segment import to_document
 from .smooth import Smoother
+from .threshold import check_relative, page_threshold
 
 _WORD = re.compile(r"\w+")
 DEFAULT_BATCH_SIZE = 64
@@ -37,7 +38,9 @@ class Filter:
         `trusted=True`, because loading a pickle can run code.
     html_model: the same for HTML pages, whose DOM blocks have a model of their own;
         None: the shipped HTML model. Text input always goes to `model`.
-    threshold: minimum body score to keep a paragraph; None uses the model card's.
+    threshold: minimum body score to keep a paragraph, the same on every document; None
+        uses the model card's, lowered on a document the model is unsure of all through
+        to the card's `relative_threshold` share of its best score (`filterkit.threshold`).
     smoothing: apply the neighbour-smoothing pass with the card's parameters.
     limits: the most one input may hold (`filterkit.limits.Limits`); None: the defaults.
         A larger input raises `InputTooLargeError`. They hold wherever this Filter is
@@ -83,6 +86,11 @@ class Filter:
 
     def threshold_for(self, model: LoadedModel) -> float:
         return self._threshold if self._threshold is not None else float(model.card.get("threshold", 0.5))
+
+    def relative_threshold_for(self, model: LoadedModel) -> float:
+        if self._threshold is not None:
+            return 0.0
+        return check_relative(float(model.card.get("relative_threshold", 0.0)))
 
     @property
     def smoother(self) -> Smoother:
@@ -189,7 +197,7 @@ class Filter:
         """Smoothing, threshold and junk types: the decisions for one document's scores."""
         model = self.model_for(document)
         scores = self.smoother_for(model).smooth(scores)
-        threshold = self.threshold_for(model)
+        threshold = page_threshold(scores, self.threshold_for(model), self.relative_threshold_for(model))
         texts = document.texts
         # The title is emitted separately: a line repeating a known title is never body.
         is_body = [bool(s >= threshold) and not repeats_title(t, document.title)

@@ -87,10 +87,14 @@ def inspect(filter: Filter, items: Iterable[Item], max_documents: int = MAX_DOCU
 
 def _labels_by_step(filter: Filter, document: Document, classified: Document,
                     steps: tuple[float, ...]) -> list[list[str]]:
-    """Each paragraph's label at each threshold of `steps`, from the model's scores."""
+    """Each paragraph's label at each threshold of `steps`, from the model's scores; at the
+    filter's own threshold, its own decisions (which may lower the threshold on this
+    document: `filterkit.threshold`)."""
     scores = [e.score for e in explanations(classified)]
     model = filter.model_for(document)  # the text or the HTML model, whichever scored it
-    by_filter = [Filter(model, html_model=model, threshold=t, smoothing=filter.smoothing,
+    own = filter.threshold_for(model)
+    by_filter = [classified.decisions if t == own else
+                 Filter(model, html_model=model, threshold=t, smoothing=filter.smoothing,
                         limits=filter.limits).decide(document, scores).decisions for t in steps]
     return [[decisions[i].label for decisions in by_filter] for i in range(len(document.paragraphs))]
 

@@ -37,6 +37,9 @@ def wcxb_credit(documents: list[LabelledDocument]) -> dict:
     return WCXB_CREDIT
 
 
+AUGMENTATION = ("filterkit.augment: per text page, its body alone (all content) and its "
+                "trafilatura-recall rendering with 1-3 runs of the page's own short junk lines moved "
+                "between body paragraphs; made from each fold's training pages only")
 DESCRIPTIONS = {
     "text": "filterkit paragraph classifier for scraped article text: P(paragraph is article body)",
     "html": "filterkit block classifier for HTML pages: P(DOM text block is article body)",
@@ -64,14 +67,18 @@ def load_corpus(path: str | os.PathLike, *, renderings=None, page_types=None,
 
 
 def cross_validate(documents, *, kind: str = "gbt", folds: int = 5, threshold: float | None = None,
-                   smoother: Smoother | None = None, log: Callable[[str], None] = print):
-    """Grouped-by-domain cross-validation: the report and the chosen threshold/smoothing."""
-    scores = cross_validated_scores(documents, kind=kind, folds=folds, log=log)
+                   smoother: Smoother | None = None, augment: bool = True,
+                   log: Callable[[str], None] = print):
+    """Grouped-by-domain cross-validation: the report and the chosen threshold/smoothing.
+    `augment`: train on `filterkit.augment`'s documents too (text pages only)."""
+    scores = cross_validated_scores(documents, kind=kind, folds=folds, log=log, augment=augment)
     counts = [WordCounts(d.texts, d.reference or "") for d in documents]
-    chosen_threshold, chosen_smoother = choose_operating_point(documents, scores, counts)
+    chosen_threshold, chosen_smoother, relative = choose_operating_point(documents, scores, counts)
+    if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
+        relative = 0.0
     threshold = chosen_threshold if threshold is None else threshold
     smoother = chosen_smoother if smoother is None else smoother
-    return report(documents, scores, threshold, smoother, counts)
+    return report(documents, scores, threshold, smoother, counts, relative)
 
 
 def evaluate_model(documents, model_path=None, *, trusted: bool = False, threshold: float | None = None):
@@ -83,19 +90,22 @@ def evaluate_model(documents, model_path=None, *, trusted: bool = False, thresho
                          f"holds {model_input} documents")
     smoother = Smoother(**loaded.card.get("smoothing", {"weight": 0.0}))
     scores = score_documents(loaded.pipeline, documents)
-    return report(documents, scores, threshold if threshold is not None else loaded.card["threshold"], smoother)
+    if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
+        return report(documents, scores, threshold, smoother)
+    return report(documents, scores, loaded.card["threshold"], smoother,
+                  relative=loaded.card.get("relative_threshold", 0.0))
 
 
 def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int = 5,
-          corpus_name: str = "", training_data: dict | None = None,
+          corpus_name: str = "", training_data: dict | None = None, augment: bool = True,
           log: Callable[[str], None] = print) -> dict:
     """Cross-validate (to choose threshold and smoothing and to measure), fit on all, save."""
     if not str(output).endswith(".joblib"):
         raise ValueError(f"{output}: a model file name must end in .joblib (its card goes beside it as .json)")
-    cv = cross_validate(documents, kind=kind, folds=folds, log=log)
+    cv = cross_validate(documents, kind=kind, folds=folds, augment=augment, log=log)
     log(cv.to_text())
     log(f"fitting the final {kind} model on {len(documents)} documents")
-    pipeline = fit(documents, kind)
+    pipeline = fit(documents, kind, augment=augment)
     model_input = corpus_input(documents)
     card = {
         "description": DESCRIPTIONS[model_input],
@@ -103,6 +113,7 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
         "input": model_input,
         "model_kind": kind,
         "threshold": cv.threshold,
+        "relative_threshold": cv.relative,
         "smoothing": cv.smoother.to_dict(),
         "training_data": {
             **(training_data or {}),
@@ -111,10 +122,11 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
             "pages": len({(d.domain, d.id) for d in documents}),
             "paragraphs": sum(len(d.texts) for d in documents),
             "renderings": sorted({d.rendering for d in documents}),
+            "augmentation": AUGMENTATION if augment and model_input == "text" else "none",
         },
         "metrics": {
-            "method": f"{folds}-fold cross-validation grouped by domain (GroupKFold); threshold and "
-                      "smoothing chosen on the out-of-fold scores",
+            "method": f"{folds}-fold cross-validation grouped by domain (GroupKFold); threshold, "
+                      "relative threshold and smoothing chosen on the out-of-fold scores",
             "rows": [r.__dict__ | {"gap_closed": r.gap_closed} for r in cv.rows
                      if _on_card(r, model_input)],
         },
@@ -140,7 +152,8 @@ def card_markdown(card: dict) -> str:
         f"# Model card: {card.get('name', '')}", "",
         card.get("description", ""), "",
         f"- model: scikit-learn Pipeline (filterkit features v{card.get('feature_version')} + {card.get('model_kind')})",
-        f"- threshold: {card.get('threshold')}; smoothing: {card.get('smoothing')}",
+        f"- threshold: {card.get('threshold')} (relative threshold: {card.get('relative_threshold', 0.0)}); "
+        f"smoothing: {card.get('smoothing')}",
         f"- SHA-256 of the .joblib: `{card.get('sha256')}`",
         f"- library versions: {', '.join(f'{k} {v}' for k, v in card.get('versions', {}).items())}",
         f"- created: {card.get('created', '')}", "",

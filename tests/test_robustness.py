@@ -560,15 +560,18 @@ def test_a_document_the_model_cannot_score_is_marked_and_its_batch_goes_on(shipp
 
 
 def test_a_document_slow_to_score_is_marked_and_its_batch_goes_on(shipped_model):
-    # 45,000 paragraphs, within every limit, take about 5 s to score; the batch is
-    # abandoned after 1 s and each document scored alone.
+    # 45,000 paragraphs, within every limit, take about 5 s to score on an idle machine;
+    # the batch is abandoned after 2 s and each document scored alone. The short one
+    # takes milliseconds once the filter has run once (a loaded CI machine needed more
+    # than 1 s for the first call).
     f = Filter()
     long = to_document("\n".join(f"Line {n} of a long listing, with some words in it." for n in range(45_000)))
     short = to_document(ARTICLE)
-    docs = f.classify_or_mark([short, long, short], seconds=1)
-    assert docs[0] == docs[2] == f.classify(short)
+    expected = f.classify(short)
+    docs = f.classify_or_mark([short, long, short], seconds=2)
+    assert docs[0] == docs[2] == expected
     assert docs[1].paragraphs == () and docs[1].error.startswith(
-        "scoring the document took longer than 1 s, over the limit max_seconds=1; it was abandoned")
+        "scoring the document took longer than 2 s, over the limit max_seconds=2; it was abandoned")
 
 
 def test_classify_many_refuses_an_unknown_errors_mode():

@@ -1,0 +1,73 @@
+"""Training documents made from a corpus's own pages: cleaned bodies, and junk lines moved
+in between body paragraphs (as "Also Read | ..." lines sit inside scraped news articles)."""
+from filterkit.augment import CLEANED_RENDERING, INTERLEAVED_RENDERING, augmented_documents
+from filterkit.blocks import DomFacts
+from filterkit.corpus import LabelledDocument
+
+BODY = [
+    "The council approved the new tram line on Tuesday after a two-year debate.",
+    "Construction starts in spring and is expected to take three years.",
+    "Opponents had argued that the money would be better spent on buses.",
+    "The mayor said the line would carry 40,000 passengers a day.",
+]
+
+
+def _page(page_id: str, domain: str = "news.example") -> list[LabelledDocument]:
+    recall = LabelledDocument(
+        ["Home", *BODY[:2], "Share this article", *BODY[2:], "Leave a Reply"],
+        ["junk", "content", "content", "chrome", "content", "content", "comment"],
+        id=page_id, domain=domain, rendering="trafilatura-recall", title="Tram line approved")
+    page = LabelledDocument(
+        ["Skip to content", "Also Read", "City budget passes after long night", *BODY,
+         "A long comment from a reader who thinks the tram is a waste of money and says so at length "
+         "in more than fifteen words"],
+        ["chrome", "related", "related", "content", "content", "content", "content", "comment"],
+        id=page_id, domain=domain, rendering="page", title="Tram line approved")
+    return [recall, page]
+
+
+def test_each_page_gives_a_cleaned_body_and_a_body_with_junk_inside():
+    made = augmented_documents(_page("0001") + _page("0002", "other.example"))
+    assert sorted((d.id, d.rendering) for d in made) == [
+        ("0001", CLEANED_RENDERING), ("0001", INTERLEAVED_RENDERING),
+        ("0002", CLEANED_RENDERING), ("0002", INTERLEAVED_RENDERING)]
+    cleaned = next(d for d in made if d.rendering == CLEANED_RENDERING)
+    assert cleaned.texts == BODY and set(cleaned.labels) == {"content"}
+    assert (cleaned.domain, cleaned.title) == ("news.example", "Tram line approved")
+
+
+def test_junk_moved_into_the_body_is_the_pages_own_short_junk_between_two_body_paragraphs():
+    page = _page("0001")
+    short_junk = {"Home": "junk", "Share this article": "chrome", "Leave a Reply": "comment",
+                  "Skip to content": "chrome", "Also Read": "related",
+                  "City budget passes after long night": "related"}
+    for seed in range(20):
+        made = next(d for d in augmented_documents(page, seed) if d.rendering == INTERLEAVED_RENDERING)
+        body_at = [i for i, label in enumerate(made.labels) if label == "content"]
+        assert [made.texts[i] for i in body_at] == BODY
+        moved = [i for i in range(body_at[0], body_at[-1]) if made.labels[i] != "content"]
+        original_inside = [i for i in moved if made.texts[i] == "Share this article"][:1]
+        added = [i for i in moved if i not in original_inside]
+        assert 1 <= len(added) and all(short_junk[made.texts[i]] == made.labels[i] for i in added)
+        assert made.texts[:1] == ["Home"] and made.texts[-1] == "Leave a Reply"
+
+
+def test_augmenting_is_deterministic_and_the_seed_changes_it():
+    page = _page("0001")
+    first = [d.texts for d in augmented_documents(page, seed=1)]
+    assert first == [d.texts for d in augmented_documents(page, seed=1)]
+    assert any([d.texts for d in augmented_documents(page, seed=s)] != first for s in range(2, 12))
+
+
+def test_html_blocks_and_pages_with_under_two_body_paragraphs_are_not_augmented():
+    facts = DomFacts("p", (), "", 3, 0, 0)
+    html = LabelledDocument(BODY, ["content"] * 4, id="0003", rendering="html", doms=[facts] * 4)
+    short = LabelledDocument(["Menu", BODY[0]], ["chrome", "content"], id="0004", rendering="page")
+    assert augmented_documents([html, short]) == []
+
+
+def test_documents_without_an_id_are_pages_of_their_own():
+    mine = [LabelledDocument(["Menu", *BODY, "Footer links"], ["chrome", *["content"] * 4, "chrome"])
+            for _ in range(2)]
+    assert [d.rendering for d in augmented_documents(mine)] == [
+        CLEANED_RENDERING, INTERLEAVED_RENDERING, CLEANED_RENDERING, INTERLEAVED_RENDERING]
