@@ -69,16 +69,23 @@ class Report:
 
 
 def inspect(filter: Filter, items: Iterable[Item], max_documents: int = MAX_DOCUMENTS) -> Report:
-    """Classify and explain the first `max_documents` items; note whether there were more."""
-    steps = tuple(sorted({*THRESHOLD_STEPS, filter.threshold}))
-    report = Report(filter.threshold, filter.model.path.stem, steps, max_documents=max_documents)
+    """Classify and explain the first `max_documents` items; note whether there were more.
+    The slider starts at the threshold of the first document's model (text and HTML
+    pages have a model each) and has a step at each model's threshold."""
+    shown, failed, truncated = [], [], False
     for count, item in enumerate(items):
         if count == max_documents:
-            report.truncated = True
+            truncated = True
             break
-        if item.document is None:
-            report.failed.append(item)
-            continue
+        (shown if item.document is not None else failed).append(item)
+    by_identity = {id(model): model for model in map(filter.model_for, (item.document for item in shown))}
+    models = list(by_identity.values()) or [filter.model]
+    thresholds = [filter.threshold_for(model) for model in models]
+    steps = tuple(sorted({*THRESHOLD_STEPS, *thresholds}))
+    described = ", ".join(f"{model.path.stem} (threshold {threshold:.2f})" for model, threshold in zip(models, thresholds))
+    report = Report(thresholds[0], described, steps, failed=failed, truncated=truncated,
+                    max_documents=max_documents)
+    for item in shown:
         classified = filter.classify_documents([item.document], explain=True)[0]
         labels = _labels_by_step(filter, item.document, classified, steps)
         report.documents.append(Inspected(item.where, classified, labels))

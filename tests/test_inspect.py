@@ -83,10 +83,14 @@ def test_the_slider_steps_replay_the_librarys_decision_at_each_threshold(article
     text = articles(1, seed=9)[0]
     report = inspect(default_filter(), _items([text]))
     labels = report.documents[0].labels
+    own = default_filter().threshold
     for step, threshold in enumerate(report.steps):
-        expected = [d.label for d in Filter(threshold=threshold).classify(text).decisions]
+        # At the model's own threshold, the library's default decision (which may lower
+        # the threshold on this document); elsewhere what `--threshold` keeps.
+        at = Filter() if threshold == own else Filter(threshold=threshold)
+        expected = [d.label for d in at.classify(text).decisions]
         assert [paragraph[step] for paragraph in labels] == expected, threshold
-    assert set(THRESHOLD_STEPS) <= set(report.steps)
+    assert set(THRESHOLD_STEPS) <= set(report.steps) and report.threshold == own
     assert len({tuple(p) for p in zip(*labels)}) > 2  # moving the slider changes what is kept
 
 
@@ -135,10 +139,16 @@ def test_cli_inspect_reads_html(tmp_path, articles, capsys):
     (tmp_path / "b.html").write_text(page_html, encoding="utf-8")
     report = tmp_path / "report.html"
     assert main(["inspect", "-o", str(report), str(tmp_path / "b.html")]) == 0, capsys.readouterr().err
-    shown = _paragraphs(report.read_text(encoding="utf-8"))
+    page = report.read_text(encoding="utf-8")
+    shown = _paragraphs(page)
     expected = filterkit.classify(page_html, format="html")
     assert [(p["text"], p["classes"][1]) for p in shown] == [
         (p.text, f"label-{d.label}") for p, d in expected.labelled()]
+    # The slider starts at the HTML model's own threshold, and the page names that model.
+    f = Filter()
+    html_threshold = f.threshold_for(f.html_model)
+    assert f"{HTML_MODEL} (threshold {html_threshold:.2f})" in page
+    assert f'<span id="threshold-value">{html_threshold:.2f}</span>' in page
 
 
 def test_cli_inspect_notes_the_cap(tmp_path, articles, capsys):
