@@ -12,7 +12,8 @@ cannot overflow the stack.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -30,13 +31,13 @@ SKIPPED_TAGS = frozenset(
     "script style template svg math iframe object embed head select canvas audio video".split()
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-_SPACES = re.compile(r"\s+")
 _TOKEN = re.compile(r"[a-z]+")
 # Ancestors that say what a block is part of; the model sees each as a flag.
 LANDMARK_TAGS = (
     "article", "main", "section", "nav", "header", "footer", "aside", "form", "ul", "ol",
     "li", "table", "blockquote", "figure", "a", "button", "label", "dl", "noscript",
 )
+_LANDMARKS = frozenset(LANDMARK_TAGS)
 _ROLE_TAGS = {"navigation": "nav", "banner": "header", "contentinfo": "footer",
               "complementary": "aside", "main": "main", "article": "article"}
 MAX_TOKENS = 12  # class/id tokens kept per element: enough for any real class list
@@ -77,12 +78,12 @@ class _Open:
     __slots__ = ("tag", "landmarks", "tokens", "container", "parent_container",
                  "words", "chars", "link_chars", "blocks")
 
-    def __init__(self, tag: str, element, parent: "_Open | None") -> None:
+    def __init__(self, tag: str, attrs, parent: "_Open | None") -> None:
         self.tag = tag
-        landmark = _landmark(tag, element)
+        landmark = _landmark(tag, attrs)
         inherited = parent.landmarks if parent else ()
         self.landmarks = (*inherited, landmark) if landmark else inherited
-        own = " ".join(_element_tokens(element))
+        own = _element_tokens(attrs.get("class", ""), attrs.get("id", ""), attrs.get("role"))
         above = parent.tokens if parent else ""
         self.tokens = f"{above} {own}" if above and own else above or own
         self.parent_container = parent.container if parent else None
@@ -104,35 +105,36 @@ class _Open:
         return (self.words, self.chars, self.link_chars, self.blocks)
 
 
-def is_hidden(element: etree._Element) -> bool:
-    attrs = element.attrib
+def is_hidden(attrs) -> bool:
+    """Whether an element's attributes (`element.attrib`) hide it."""
     return (
         "hidden" in attrs
         or attrs.get("aria-hidden") == "true"
-        or bool(_HIDDEN_STYLE.search(attrs.get("style", "")))
+        or ("style" in attrs and bool(_HIDDEN_STYLE.search(attrs["style"])))
     )
 
 
-def _element_tokens(element) -> tuple[str, ...]:
-    attrs = element.attrib
-    words = _TOKEN.findall(f"{attrs.get('class', '')} {attrs.get('id', '')}".lower())
-    role = attrs.get("role")
+@lru_cache(maxsize=4096)  # a page repeats its class lists, and a site its pages'
+def _element_tokens(classes: str, ident: str, role: str | None) -> str:
+    """An element's class/id words (and role), space-separated."""
+    words = _TOKEN.findall(f"{classes} {ident}".lower())
     if role:
         words.append(f"role{role.lower()}")
-    return tuple(words[:MAX_TOKENS])
+    return " ".join(words[:MAX_TOKENS])
 
 
-def _landmark(tag: str, element) -> str | None:
-    if tag in LANDMARK_TAGS:
+def _landmark(tag: str, attrs) -> str | None:
+    if tag in _LANDMARKS:
         return tag
-    return _ROLE_TAGS.get((element.attrib.get("role") or "").lower())
+    return _ROLE_TAGS.get((attrs.get("role") or "").lower())
 
 
 class _BlockWriter:
     """Collects the text of the block being read and emits it at the next boundary."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[str, DomFacts, _Open | None]] = []
+        # (text, its DomFacts but the subtrees, the container whose subtrees they are)
+        self.blocks: list[tuple[str, dict, _Open | None]] = []
         self.pieces: list[str] = []
         self.link_chars = 0
         self.links = 0
@@ -146,14 +148,15 @@ class _BlockWriter:
         if not self.pieces:
             self.links = 0  # an <a> around this boundary counts for neither side's block
             return
-        text = _SPACES.sub(" ", "".join(self.pieces)).strip()
-        if text:
+        words = "".join(self.pieces).split()
+        if words:
+            text = " ".join(words)  # runs of whitespace become one space, as on screen
             top = stack[-1] if stack else None
             owner = top.container if top else None
             link_chars = min(self.link_chars, len(text))
             if owner is not None:
-                owner.count(len(text.split()), len(text), link_chars)
-            facts = DomFacts(
+                owner.count(len(words), len(text), link_chars)
+            facts = dict(
                 tag=owner.tag if owner else "body",
                 ancestors=top.landmarks if top else (),
                 tokens=top.tokens if top else "",
@@ -177,7 +180,8 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
     for event, element in walker:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
-            if tag in SKIPPED_TAGS or not tag or is_hidden(element):
+            attrs = element.attrib
+            if tag in SKIPPED_TAGS or not tag or is_hidden(attrs):
                 walker.skip_subtree()
                 skipped = element  # lxml may or may not send its "end": ignore it
                 if element.tail:
@@ -185,7 +189,7 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
                 continue
             if tag in BLOCK_TAGS:
                 writer.flush(stack)
-            stack.append(_Open(tag, element, stack[-1] if stack else None))
+            stack.append(_Open(tag, attrs, stack[-1] if stack else None))
             if tag == "a":
                 open_links += 1
                 writer.links += 1
@@ -204,7 +208,7 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
     writer.flush(stack)
     # Subtrees are complete only now that the walk has left every element (lxml's
     # tree closes what the page left open, so each start has its end).
-    return [(text, replace(facts, subtrees=_distinct_subtrees(owner)))
+    return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)))
             for text, facts, owner in writer.blocks]
 
 

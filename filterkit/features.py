@@ -245,8 +245,9 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         texts = [p.text for p in doc.paragraphs]
         tokens = [_WORD.findall(t.lower()) for t in texts]
         stopwords = detect_stoplist([t for ts in tokens for t in ts])
-        shape = np.array([shape_features(t, ts, stopwords) for t, ts in zip(texts, tokens)],
-                         dtype=np.float64).reshape(len(texts), len(SHAPE_FEATURES))
+        # Menus, share bars and comment threads repeat their lines: measure each text once.
+        shapes = {t: shape_features(t, ts, stopwords) for t, ts in dict(zip(texts, tokens)).items()}
+        shape = np.array([shapes[t] for t in texts], dtype=np.float64).reshape(len(texts), len(SHAPE_FEATURES))
         document = document_features(texts, tokens, shape, doc.title, stopwords)
         columns = [shape, document]
         neighbour_source = [shape[:, SHAPE_FEATURES.index(name)] for name in _NEIGHBOUR_FEATURES[:-1]]

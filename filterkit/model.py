@@ -1,6 +1,8 @@
 """Features → body score: the scikit-learn Pipelines filterkit trains and ships."""
 from __future__ import annotations
 
+from functools import cache
+
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -49,10 +51,23 @@ def document_scores(pipeline: Pipeline, documents) -> list:
 
 
 def body_scores(pipeline: Pipeline, rows):
-    """P(body) for each `(Document, index)` row."""
+    """P(body) for each `(Document, index)` row, on one thread.
+
+    One thread, because the trees' prediction opens an OpenMP parallel region per tree:
+    300 thread hand-overs for a document of a few paragraphs, and on a busy machine each
+    can wait for a time slice (seconds in all, measured). filterkit runs in parallel
+    with processes (`--jobs`, Ray, datatrove), not threads."""
     if not rows:
         import numpy as np
 
         return np.zeros(0)
     classes = list(pipeline.classes_)
-    return pipeline.predict_proba(rows)[:, classes.index(1)]
+    with _threads().limit(limits=1, user_api="openmp"):
+        return pipeline.predict_proba(rows)[:, classes.index(1)]
+
+
+@cache
+def _threads():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
