@@ -360,6 +360,7 @@ def _add_train(commands) -> None:
     parser.add_argument("--folds", type=_folds, default=5, metavar="K", help="cross-validation folds (default: 5)")
     _corpus_options(parser)
     _augment_option(parser)
+    _save_scores_option(parser)
     parser.add_argument("--wcxb", action="store_true",
                         help="the corpus was built from WCXB: credit it and its licence (CC-BY-4.0) "
                              "in the model card; required when you share a model trained on it")
@@ -367,10 +368,16 @@ def _add_train(commands) -> None:
 
 
 def _augment_option(parser) -> None:
-    parser.add_argument("--no-augment", dest="augment", action="store_false",
-                        help="train on the corpus alone; by default text models also train on each "
-                             "page's body alone and on its body with its own short junk lines moved "
-                             "inside it (filterkit.augment)")
+    parser.add_argument("--augment", action="store_true",
+                        help="text models: also train on each page's body alone and on its body with "
+                             "its own short junk lines moved inside it (filterkit.augment); removes "
+                             "more junk inside articles, keeps less of WCXB's body (docs/model-comparison.md)")
+
+
+def _save_scores_option(parser) -> None:
+    parser.add_argument("--save-scores", metavar="PATH.npz",
+                        help="also save each paragraph's score behind the report (out-of-fold when "
+                             "cross-validating), to study other thresholds without retraining")
 
 
 def _add_evaluate(commands) -> None:
@@ -393,6 +400,7 @@ def _add_evaluate(commands) -> None:
                              "compare word precision/recall/F1 per page type")
     _corpus_options(parser)
     _augment_option(parser)
+    _save_scores_option(parser)
     parser.set_defaults(run=run_evaluate)
 
 
@@ -813,7 +821,7 @@ def run_train(args) -> int:
               "so that the model card credits it (CC-BY-4.0)")
     card = train(documents, args.output, kind=args.kind, folds=args.folds,
                  corpus_name=Path(args.corpus).name, training_data=wcxb_credit(documents) if args.wcxb else None,
-                 augment=args.augment, log=_say)
+                 augment=args.augment, scores_path=args.save_scores, log=_say)
     _say(f"saved {args.output} (threshold {card['threshold']:.2f}) and its model card "
          f"{Path(args.output).with_suffix('.json')}")
     return EXIT_OK
@@ -831,6 +839,8 @@ def run_evaluate(args) -> int:
     else:
         report = cross_validate(documents, kind=args.kind or "gbt", folds=args.folds or 5,
                                 threshold=args.threshold, augment=args.augment, log=_warn)
+    if args.save_scores:
+        report.save_scores(documents, args.save_scores)
     result = report.to_json()
     if args.json != STDIN:
         _say(report.to_text())

@@ -121,6 +121,18 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     kept: list[np.ndarray] = field(default_factory=list, repr=False)  # per document, as scored
     relative: float = 0.0  # see filterkit.threshold
+    scores: list[np.ndarray] = field(default_factory=list, repr=False)  # per document, before smoothing
+
+    def save_scores(self, documents: list[LabelledDocument], path) -> None:
+        """The scores behind this report, to study other operating points without
+        retraining: `np.load(path)` gives id, domain, rendering and page type per document,
+        `offsets` (document i's paragraphs are offsets[i]:offsets[i + 1]) and `scores`."""
+        sizes = [len(s) for s in self.scores]
+        np.savez_compressed(
+            path, id=[d.id for d in documents], domain=[d.domain for d in documents],
+            rendering=[d.rendering for d in documents], page_type=[d.page_type for d in documents],
+            offsets=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+            scores=np.concatenate(self.scores) if self.scores else np.zeros(0))
 
     def cleaned_texts(self, documents: list[LabelledDocument]) -> list[str]:
         """Each document's cleaned output: its kept paragraphs joined by a blank line."""
@@ -167,7 +179,7 @@ def report(documents: list[LabelledDocument], scores: list[np.ndarray], threshol
             groups[key].append(i)
     kept = [kept_paragraphs(s, threshold, smoother, relative) for s in scores]
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
-    result = Report(threshold, smoother, kept=kept, relative=relative)
+    result = Report(threshold, smoother, kept=kept, relative=relative, scores=list(scores))
     for (rendering, page_type), members in sorted(groups.items(), key=_group_order):
         result.rows.append(_row(rendering, page_type, [documents[i] for i in members],
                                 [kept[i] for i in members], [counts[i] for i in members]))

@@ -67,7 +67,7 @@ def load_corpus(path: str | os.PathLike, *, renderings=None, page_types=None,
 
 
 def cross_validate(documents, *, kind: str = "gbt", folds: int = 5, threshold: float | None = None,
-                   smoother: Smoother | None = None, augment: bool = True,
+                   smoother: Smoother | None = None, augment: bool = False,
                    log: Callable[[str], None] = print):
     """Grouped-by-domain cross-validation: the report and the chosen threshold/smoothing.
     `augment`: train on `filterkit.augment`'s documents too (text pages only)."""
@@ -97,13 +97,15 @@ def evaluate_model(documents, model_path=None, *, trusted: bool = False, thresho
 
 
 def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int = 5,
-          corpus_name: str = "", training_data: dict | None = None, augment: bool = True,
-          log: Callable[[str], None] = print) -> dict:
+          corpus_name: str = "", training_data: dict | None = None, augment: bool = False,
+          scores_path: str | os.PathLike | None = None, log: Callable[[str], None] = print) -> dict:
     """Cross-validate (to choose threshold and smoothing and to measure), fit on all, save."""
     if not str(output).endswith(".joblib"):
         raise ValueError(f"{output}: a model file name must end in .joblib (its card goes beside it as .json)")
     cv = cross_validate(documents, kind=kind, folds=folds, augment=augment, log=log)
     log(cv.to_text())
+    if scores_path is not None:
+        cv.save_scores(documents, scores_path)
     log(f"fitting the final {kind} model on {len(documents)} documents")
     pipeline = fit(documents, kind, augment=augment)
     model_input = corpus_input(documents)

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from filterkit.augment import CLEANED_RENDERING, INTERLEAVED_RENDERING
@@ -60,9 +61,10 @@ def test_build_train_and_clean_with_a_text_model(tmp_path, wcxb_dir):
     assert sorted({d.rendering for d in documents}) == sorted(RENDERINGS) and len(documents) == 36
 
     cards = {}
-    for name, options in (("augmented", ()), ("plain", ("--no-augment",))):
+    for name, options in (("augmented", ("--augment",)), ("plain", ())):
         model = tmp_path / f"{name}.joblib"
-        filterkit("train", str(corpus), "-o", str(model), "--folds", "2", "--wcxb", *options)
+        filterkit("train", str(corpus), "-o", str(model), "--folds", "2", "--wcxb", "--save-scores",
+                  str(tmp_path / f"{name}.npz"), *options)
         cards[name] = json.loads(model.with_suffix(".json").read_text(encoding="utf-8"))
     augmented, plain = cards["augmented"], cards["plain"]
     assert augmented["input"] == plain["input"] == "text"
@@ -73,6 +75,11 @@ def test_build_train_and_clean_with_a_text_model(tmp_path, wcxb_dir):
     assert not {CLEANED_RENDERING, INTERLEAVED_RENDERING} & {r["rendering"] for r in augmented["metrics"]["rows"]}
     assert augmented["relative_threshold"] in RELATIVE_THRESHOLDS
     assert augmented["sha256"] != plain["sha256"]
+    # The out-of-fold scores behind the card's figures, one per paragraph of the corpus.
+    saved = np.load(tmp_path / "augmented.npz")
+    assert list(saved["id"]) == [d.id for d in documents] and list(saved["rendering"]) == [d.rendering for d in documents]
+    assert saved["offsets"][-1] == len(saved["scores"]) == sum(len(d.texts) for d in documents)
+    assert ((0 <= saved["scores"]) & (saved["scores"] <= 1)).all()
 
     article = "\n".join(documents[0].texts)
     cleaned = subprocess.run([sys.executable, "-m", "filterkit", "clean", "--model", str(tmp_path / "augmented.joblib"),
