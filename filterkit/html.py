@@ -201,13 +201,13 @@ def page_metadata(tree: etree._Element) -> dict:
     an author, where the meta tags and JSON-LD name none, costs a tenth of all filterkit's
     work on a page: the author is the one those name, or none.
     """
-    try:
-        from trafilatura import metadata as traf
-        from trafilatura.settings import set_date_params
+    import trafilatura
 
-        found = traf.examine_meta(tree)
-    except (ImportError, AttributeError):  # a trafilatura whose steps differ: its public call
-        return _public_metadata(tree)
+    steps = _trafilatura_steps()
+    if steps is None:  # a trafilatura whose steps differ: its public call
+        return _metadata_fields(trafilatura.extract_metadata(tree, extensive=False))
+    traf, date_params = steps
+    found = traf.examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # trafilatura's rule: one word is not an author's name
     try:
@@ -218,26 +218,37 @@ def page_metadata(tree: etree._Element) -> dict:
     found.url = found.url or traf.extract_url(tree)
     # extensive=False: htmldate's extensive date search alone costs more than the rest of
     # filterkit's work on a page; dates in meta tags, JSON-LD, URLs and <time> are still found.
-    found.date = traf.find_date(tree, **set_date_params(extensive=False), url=found.url)
-    found.sitename = _sitename(tree, found.sitename, found.url)
+    found.date = traf.find_date(tree, **date_params, url=found.url)
+    found.sitename = _sitename(traf, tree, found.sitename, found.url)
     found.clean_and_trim()
-    return {k: getattr(found, k) for k in METADATA_FIELDS if getattr(found, k, None)}
+    return _metadata_fields(found)
 
 
-def _public_metadata(tree: etree._Element) -> dict:
-    import trafilatura
+_STEPS = ("examine_meta", "extract_meta_json", "extract_title", "extract_url", "find_date",
+          "extract_sitename", "META_URL")
 
-    metadata = trafilatura.extract_metadata(tree, extensive=False)
-    if metadata is None:
-        return {}
+
+def _trafilatura_steps():
+    """trafilatura's metadata module and its date settings, or None when this trafilatura
+    lacks one of the steps `page_metadata` runs."""
+    try:
+        from trafilatura import metadata as traf
+        from trafilatura.settings import set_date_params
+    except ImportError:
+        return None
+    if not all(hasattr(traf, step) for step in _STEPS):
+        return None
+    return traf, set_date_params(extensive=False)
+
+
+def _metadata_fields(metadata) -> dict:
     return {k: getattr(metadata, k) for k in METADATA_FIELDS if getattr(metadata, k, None)}
 
 
-def _sitename(tree: etree._Element, declared: str | None, url: str | None) -> str | None:
-    """trafilatura's site name: the declared one, else a part of <title> with a dot in it
-    (both without a leading @, capitalised unless a domain), else the URL's host."""
-    from trafilatura import metadata as traf
-
+def _sitename(traf, tree: etree._Element, declared: str | None, url: str | None) -> str | None:
+    """trafilatura's site name (`traf`: its metadata module): the declared one, else a part
+    of <title> with a dot in it (both without a leading @, capitalised unless a domain),
+    else the URL's host."""
     name = declared or traf.extract_sitename(tree)
     if name:
         name = name.lstrip("@")

@@ -11,6 +11,7 @@ from .evaluate import (
     Report, WordCounts, format_ratio, choose_operating_point, corpus_input, cross_validated_scores, fit,
     report, score_documents,
 )
+from .filter import Filter
 from .modelstore import SHIPPED_MODELS, load_model, model_input as model_input_of, save_model
 from .peers import PageOutput, Scores, compare_with_trafilatura
 from .smooth import Smoother
@@ -88,12 +89,11 @@ def evaluate_model(documents, model_path=None, *, trusted: bool = False, thresho
     if model_input_of(loaded.card) != model_input:
         raise ValueError(f"{loaded.path} reads {model_input_of(loaded.card)} input, but this corpus "
                          f"holds {model_input} documents")
-    smoother = Smoother(**loaded.card.get("smoothing", {"weight": 0.0}))
     scores = score_documents(loaded.pipeline, documents)
-    if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
-        return report(documents, scores, threshold, smoother)
-    return report(documents, scores, loaded.card["threshold"], smoother,
-                  relative=loaded.card.get("relative_threshold", 0.0))
+    # The operating point as Filter reads it from the card (a threshold asked for replaces it).
+    decider = Filter(loaded, html_model=loaded, threshold=threshold)
+    return report(documents, scores, decider.threshold_for(loaded), decider.smoother_for(loaded),
+                  relative=decider.relative_threshold_for(loaded))
 
 
 def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int = 5,
