@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import zlib
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .blocks import DomFacts
 from .document import CONTENT, JUNK_TYPES, Document, Paragraph
 from .errors import InputError
 from .html import html_document, page_blocks, parse_html
+from .junktypes import load_lexicon, normalise_cue_text
 from .segment import segment_text
 
 JUNK = "junk"
@@ -208,6 +210,7 @@ def label_page(page: WcxbPage, renderings: tuple[str, ...] = RENDERINGS) -> list
         texts, title = render(html, rendering)
         labels = [CONTENT if body else JUNK for body in align(texts, page.main_content).labels()]
         labels = [_title_or(label, text, title) for text, label in zip(texts, labels)]
+        labels = teaser_labels(texts, labels)
         if rendering != "page" and title and _with_title_line(page.id) and title not in texts[:1]:
             texts, labels = [title, *texts], ["title", *labels]
         documents.append(LabelledDocument(
@@ -223,6 +226,7 @@ def label_blocks(page: WcxbPage, html: bytes) -> LabelledDocument:
     texts = document.texts
     labels = [CONTENT if body else JUNK for body in align(texts, page.main_content).labels()]
     labels = [_title_or(label, text, document.title) for text, label in zip(texts, labels)]
+    labels = teaser_labels(texts, labels)
     return LabelledDocument(
         texts, labels, id=page.id, domain=page.domain, page_type=page.page_type,
         rendering=HTML_RENDERING, title=document.title, reference=page.main_content,
@@ -234,6 +238,34 @@ def _title_or(label: str, text: str, title: str | None) -> str:
     if label == JUNK and title and text.strip().casefold() == title.strip().casefold():
         return "title"
     return label
+
+
+# A related-article cue used as a label: alone ('Also Read') or before its headline
+# ('ALSO READ | ...', 'Read more: ...', 'Up Next: ...').
+_AFTER_LABEL = re.compile(r"\s*[:|\-–—»›>]")
+TEASER_MAX_WORDS = 25
+
+
+def teaser_labels(texts: list[str], labels: list[str]) -> list[str]:
+    """The label policy on top of the alignment: a teaser line ('Also Read: headline') is
+    `related` junk even where WCXB's annotators kept it in the main content (they did
+    on some sites), because filterkit's users count related-article links as junk."""
+    lexicon = load_lexicon(("en", "de", "es", "fr"))
+    return ["related" if label == CONTENT and _is_teaser(text, lexicon) else label
+            for text, label in zip(texts, labels)]
+
+
+def _is_teaser(text: str, lexicon) -> bool:
+    if len(text.split()) > TEASER_MAX_WORDS:
+        return False
+    cue = lexicon.match(text)
+    if cue is None or cue.junk_type != "related":
+        return False
+    normalised = normalise_cue_text(text)
+    if not normalised.startswith(cue.phrase):
+        return False
+    rest = normalised[len(cue.phrase):]
+    return not rest or _AFTER_LABEL.match(rest) is not None
 
 
 def build_corpus(directory, output, renderings=RENDERINGS, jobs: int = 1, limit: int | None = None) -> int:

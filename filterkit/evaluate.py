@@ -20,6 +20,7 @@ from .corpus import LabelledDocument
 from .features import paragraph_rows
 from .metrics import WORD, paragraph_prf
 from .model import document_scores, make_pipeline
+from .settle import Reading, settle
 from .smooth import Smoother
 from .threshold import RELATIVE_THRESHOLDS, page_threshold
 
@@ -80,19 +81,54 @@ def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndar
     return document_scores(pipeline, [d.document() for d in documents])
 
 
+@dataclass
+class Fold:
+    """One fold of a cross-validation: the model fitted without them, and the documents it scored."""
+
+    pipeline: object
+    test: list[int]
+
+
 def cross_validated_scores(documents: list[LabelledDocument], kind: str = "gbt", folds: int = 5,
                            log=print, augment: bool = False) -> list[np.ndarray]:
     """Out-of-fold body scores for every document, folds grouped by domain (`augment`: made
     from each fold's training documents only)."""
+    return cross_validated_folds(documents, kind, folds, log, augment)[0]
+
+
+def cross_validated_folds(documents: list[LabelledDocument], kind: str = "gbt", folds: int = 5,
+                          log=print, augment: bool = False) -> tuple[list[np.ndarray], list[Fold]]:
+    """`cross_validated_scores`, and each fold's model with the documents it scored."""
     groups = [d.domain or d.id for d in documents]
     scores: list[np.ndarray | None] = [None] * len(documents)
+    fitted = []
     splitter = GroupKFold(n_splits=folds)
-    for fold, (train, test) in enumerate(splitter.split(documents, groups=groups), 1):
+    for number, (train, test) in enumerate(splitter.split(documents, groups=groups), 1):
         pipeline = fit([documents[i] for i in train], kind, augment=augment)
         for i, s in zip(test, score_documents(pipeline, [documents[i] for i in test])):
             scores[i] = s
-        log(f"fold {fold}/{folds}: trained on {len(train)} documents, scored {len(test)}")
-    return scores
+        fitted.append(Fold(pipeline, list(test)))
+        log(f"fold {number}/{folds}: trained on {len(train)} documents, scored {len(test)}")
+    return scores, fitted
+
+
+def settled_kept(documents: list[LabelledDocument], scores: list[np.ndarray], folds: list[Fold],
+                 threshold: float, smoother: Smoother, relative: float = 0.0) -> list[np.ndarray]:
+    """The paragraphs each document keeps once its kept text is read again until it
+    settles, as `Filter` does with text (`filterkit.settle`), each by its own fold's model."""
+    kept: list[np.ndarray | None] = [None] * len(documents)
+
+    def decide(document, document_scores_):
+        return reading(document_scores_, threshold, smoother, relative)
+
+    for fold in folds:
+        def rescore(parts, pipeline=fold.pipeline):
+            return document_scores(pipeline, parts)
+
+        members = [documents[i].document() for i in fold.test]
+        for i, done in zip(fold.test, settle(rescore, members, [scores[i] for i in fold.test], decide)):
+            kept[i] = done.kept
+    return kept
 
 
 @dataclass
@@ -165,19 +201,30 @@ def format_ratio(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
-def kept_paragraphs(scores: np.ndarray, threshold: float, smoother: Smoother, relative: float = 0.0) -> np.ndarray:
-    """Which paragraphs of one document are kept: the decision `Filter` makes."""
+def reading(scores: np.ndarray, threshold: float, smoother: Smoother, relative: float = 0.0) -> Reading:
+    """One reading of a document's scores, as `Filter` makes it (`filterkit.settle`)."""
     smoothed = smoother.smooth(scores)
-    return smoothed >= page_threshold(smoothed, threshold, relative)
+    cut = page_threshold(smoothed, threshold, relative)
+    return Reading(smoothed >= cut, smoothed, cut)
+
+
+def kept_paragraphs(scores: np.ndarray, threshold: float, smoother: Smoother, relative: float = 0.0) -> np.ndarray:
+    """Which paragraphs of one document one reading keeps: the decision `Filter` makes on
+    HTML, and on text before reading the kept text again (`settled_kept`)."""
+    return reading(scores, threshold, smoother, relative).kept
 
 
 def report(documents: list[LabelledDocument], scores: list[np.ndarray], threshold: float,
-           smoother: Smoother, counts: list["WordCounts"] | None = None, relative: float = 0.0) -> Report:
+           smoother: Smoother, counts: list["WordCounts"] | None = None, relative: float = 0.0,
+           kept: list[np.ndarray] | None = None) -> Report:
+    """The figures of documents as cleaned at this operating point: one reading of their
+    scores, or the paragraphs `kept` (as `settled_kept` gives them)."""
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, d in enumerate(documents):
         for key in ((d.rendering, d.page_type), (d.rendering, "all"), ("all", d.page_type), ("all", "all")):
             groups[key].append(i)
-    kept = [kept_paragraphs(s, threshold, smoother, relative) for s in scores]
+    if kept is None:
+        kept = [kept_paragraphs(s, threshold, smoother, relative) for s in scores]
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
     result = Report(threshold, smoother, kept=kept, relative=relative, scores=list(scores))
     for (rendering, page_type), members in sorted(groups.items(), key=_group_order):
@@ -246,9 +293,7 @@ def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoot
     corpus has none). For the HTML model, whose bar is word F1 against trafilatura's,
     the best mean word F1."""
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
-    retention_docs = [i for i, d in enumerate(documents)
-                      if (d.rendering, d.page_type) == (RETENTION_RENDERING, RETENTION_PAGE_TYPE)] or \
-        list(range(len(documents)))
+    retention_docs = retention_documents(documents)
     min_retention = MIN_RETENTION if corpus_input(documents) == "text" else 0.0
     body = sum(sum(documents[i].is_body) for i in retention_docs) or 1
     best, best_f1 = (0.5, SMOOTHERS[0], 0.0), -1.0
@@ -269,3 +314,34 @@ def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoot
 def _page_thresholds(scores: np.ndarray, relative: float) -> np.ndarray:
     """Each of THRESHOLDS as `page_threshold` makes it for this document."""
     return np.array([page_threshold(scores, threshold, relative) for threshold in THRESHOLDS])
+
+
+def retention_documents(documents) -> list[int]:
+    """The documents whose body the retention floor holds: the trafilatura-recall rendering
+    of articles (all documents when the corpus has none)."""
+    return [i for i, d in enumerate(documents)
+            if (d.rendering, d.page_type) == (RETENTION_RENDERING, RETENTION_PAGE_TYPE)] or \
+        list(range(len(documents)))
+
+
+def retention(documents, kept: list[np.ndarray]) -> float:
+    """Share of the body paragraphs of the `retention_documents` that are kept."""
+    members = retention_documents(documents)
+    body = sum(sum(documents[i].is_body) for i in members) or 1
+    return sum(int(np.sum(kept[i] & np.asarray(documents[i].is_body, bool))) for i in members) / body
+
+
+def settled_operating_point(documents, scores, folds: list[Fold], threshold: float, smoother: Smoother,
+                            relative: float, log=print) -> tuple[float, list[np.ndarray]]:
+    """The threshold at which text documents, read again until they settle, still keep
+    MIN_RETENTION of the body (`choose_operating_point` chose `threshold` on one reading;
+    reading again only drops paragraphs): `threshold`, or the next lower that does, and
+    the paragraphs kept there."""
+    candidates = [threshold, *(t for t in sorted(THRESHOLDS, reverse=True) if t < threshold)]
+    for candidate in candidates:
+        kept = settled_kept(documents, scores, folds, candidate, smoother, relative)
+        kept_share = retention(documents, kept)
+        if kept_share >= MIN_RETENTION or candidate == candidates[-1]:
+            return float(candidate), kept
+        log(f"threshold {candidate:.2f}: settled, it keeps {kept_share:.4f} of the body (< {MIN_RETENTION}); lower")
+    raise AssertionError("unreachable")

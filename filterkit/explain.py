@@ -70,6 +70,7 @@ FEATURE_GROUPS = (
                  "its place relative to the main run of prose ({run})"),
     FeatureGroup("segment", ("segment_*",),
                  "the block it sits in (between short junk lines such as 'Related Posts')"),
+    FeatureGroup("cues", ("cue_*",), "cue phrases that open it or its neighbours ('Also Read', 'Leave a Reply')"),
     FeatureGroup("topic", ("title_similarity", "overlap_with_run", "overlap_with_document"),
                  "words it shares with the title and the article ({overlap:.0%} found in the main run)"),
     FeatureGroup("repetition", ("duplicates", "shared_opening"), "repetition elsewhere in the page ({repeats})"),

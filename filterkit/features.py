@@ -120,6 +120,27 @@ _CONVERSATIONAL = frozenset("i me my mine im you your yours youre u thanks thank
 _HEAD_CHARS = 300
 
 
+# Shapes of recent paragraphs, by text: settling reads a document's kept paragraphs
+# again (filterkit.settle), and a site's pages repeat their menus and footers. Long
+# paragraphs are not kept: they are rarely repeated and would hold memory.
+SHAPE_CACHE_SIZE = 2**15
+SHAPE_CACHE_MAX_CHARS = 2000
+
+
+def text_shape(text: str, stopwords: frozenset[str]) -> tuple[float, ...]:
+    """`shape_features` of a text and its words, remembered for recent short texts."""
+    if len(text) > SHAPE_CACHE_MAX_CHARS:
+        return _shape(text, stopwords)
+    return _remembered_shape(text, stopwords)
+
+
+def _shape(text: str, stopwords: frozenset[str]) -> tuple[float, ...]:
+    return tuple(shape_features(text, _WORD.findall(text.lower()), stopwords))
+
+
+_remembered_shape = lru_cache(maxsize=SHAPE_CACHE_SIZE)(_shape)
+
+
 def shape_features(text: str, tokens: list[str], stopwords: frozenset[str]) -> list[float]:
     n_chars = len(text)
     n_words = len(tokens)
@@ -246,7 +267,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         tokens = [_WORD.findall(t.lower()) for t in texts]
         stopwords = detect_stoplist([t for ts in tokens for t in ts])
         # Menus, share bars and comment threads repeat their lines: measure each text once.
-        shapes = {t: shape_features(t, ts, stopwords) for t, ts in dict(zip(texts, tokens)).items()}
+        shapes = {t: text_shape(t, stopwords) for t in dict.fromkeys(texts)}
         shape = np.array([shapes[t] for t in texts], dtype=np.float64).reshape(len(texts), len(SHAPE_FEATURES))
         document = document_features(texts, tokens, shape, doc.title, stopwords)
         columns = [shape, document]

@@ -1,7 +1,8 @@
 """Labels → cleaned output: the `Filter` that runs the whole path, and the module-level calls.
 
 input → paragraphs (segment) → features + model (score) → smoothing → threshold →
-junk types → a classified `Document`, whose `.body` is the cleaned article.
+kept text read again until it settles → junk types → a classified `Document`, whose
+`.body` is the cleaned article.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .limits import DEFAULT_LIMITS, Limits, within
 from .model import document_scores
 from .modelstore import HTML_MODEL, LoadedModel, load_model, model_input
 from .segment import to_document
+from .settle import MAX_READINGS, Reading, Settled, settle
 from .smooth import Smoother
 from .threshold import check_relative, page_threshold
 
@@ -141,8 +143,8 @@ class Filter:
 
     def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
         """Score a batch of segmented documents, one call per model (text, HTML)."""
-        scores = self.scores(documents)
-        classified = [self.decide(document, s) for document, s in zip(documents, scores)]
+        settled = self.settle(documents, self.scores(documents))
+        classified = [self._labelled(document, s) for document, s in zip(documents, settled)]
         if explain:
             classified = [explained(self.model_for(document).pipeline, document, done)
                           for document, done in zip(documents, classified)]
@@ -193,25 +195,53 @@ class Filter:
                 out[i] = scores
         return out
 
-    def decide(self, document: Document, scores) -> Document:
-        """Smoothing, threshold and junk types: the decisions for one document's scores."""
+    def settle(self, documents: list[Document], scores: list[np.ndarray]) -> list[Settled]:
+        """Each document's decision on its scores; what a text document keeps is read again
+        until a reading keeps all of it, so that cleaning is idempotent (`filterkit.settle`).
+        An HTML page is read once: its output is text, for the text model."""
+        def text_scores(parts: list[Document]) -> list[np.ndarray]:
+            return document_scores(self.model.pipeline, parts)
+
+        readings = [1 if is_html_blocks(document) else MAX_READINGS for document in documents]
+        out: list[Settled | None] = [None] * len(documents)
+        for most in set(readings):
+            members = [i for i, r in enumerate(readings) if r == most]
+            done = settle(text_scores, [documents[i] for i in members], [scores[i] for i in members],
+                          self.reading, max_readings=most)
+            for i, settled in zip(members, done):
+                out[i] = settled
+        return out
+
+    def reading(self, document: Document, scores) -> Reading:
+        """One reading of a document's scores: smoothing, then its threshold."""
         model = self.model_for(document)
-        scores = self.smoother_for(model).smooth(scores)
-        threshold = page_threshold(scores, self.threshold_for(model), self.relative_threshold_for(model))
-        texts = document.texts
+        smoothed = self.smoother_for(model).smooth(scores)
+        threshold = page_threshold(smoothed, self.threshold_for(model), self.relative_threshold_for(model))
         # The title is emitted separately: a line repeating a known title is never body.
-        is_body = [bool(s >= threshold) and not repeats_title(t, document.title)
-                   for s, t in zip(scores, texts)]
+        kept = np.array([bool(s >= threshold) and not repeats_title(t, document.title)
+                         for s, t in zip(smoothed, document.texts)], dtype=bool)
+        return Reading(kept, smoothed, threshold)
+
+    def decide(self, document: Document, scores) -> Document:
+        """The decisions on a document's scores, as `classify` makes them (`settle`)."""
+        return self._labelled(document, self.settle([document], [scores])[0])
+
+    def _labelled(self, document: Document, settled: Settled) -> Document:
+        """Junk types and reasons for a settled decision."""
+        texts = document.texts
+        is_body = settled.kept.tolist()
         typed = self._typer(texts).assign(texts, is_body, document.title)
         decisions = []
-        for score, body, junk in zip(scores, is_body, typed):
+        for score, threshold, body, dropped_on, junk in zip(settled.scores, settled.thresholds, is_body,
+                                                            settled.dropped_on, typed):
             if body:
                 decisions.append(Decision(CONTENT, float(score), f"body score {score:.2f}"))
             elif score >= threshold:
                 decisions.append(Decision(junk.junk_type, float(score), junk.reason))
             else:
+                again = " once the kept text was read again" if dropped_on > 1 else ""
                 decisions.append(Decision(junk.junk_type, float(score),
-                                          f"body score {score:.2f} < {threshold:.2f}; {junk.reason}"))
+                                          f"body score {score:.2f} < {threshold:.2f}{again}; {junk.reason}"))
         title = document.title or next(
             (p.text.strip() for p, d in zip(document.paragraphs, decisions) if d.label == "title"), None)
         return document.with_decisions(decisions, title=title)

@@ -56,12 +56,12 @@ class Lexicon:
                 if phrase:
                     self.start.setdefault(phrase[0], []).append((phrase, junk_type))
             for phrase in modes.get("whole", []):
-                self.whole.setdefault(_normalise(phrase), junk_type)
+                self.whole.setdefault(normalise_cue_text(phrase), junk_type)
             for phrase in modes.get("contains", []):
                 self.contains.append((phrase.lower(), junk_type))
 
     def match(self, text: str) -> Cue | None:
-        normalised = _normalise(text)
+        normalised = normalise_cue_text(text)
         if not normalised:
             return None
         if normalised in self.whole:
@@ -78,7 +78,7 @@ class Lexicon:
         return best
 
 
-def _normalise(text: str) -> str:
+def normalise_cue_text(text: str) -> str:
     text = _SPACES.sub(" ", text.strip().lower())
     # Keep '(' as an opening: '(With inputs from agencies)' starts with '(with inputs'.
     return _EDGE_SYMBOLS.sub("", text) if not text.startswith("(") else text.rstrip(" .")

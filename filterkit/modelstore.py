@@ -154,14 +154,15 @@ def model_input(card: dict[str, Any]) -> str:
     return card.get("input", "text")
 
 
-def _current_feature_version(card: dict[str, Any]) -> int | str:
+def _current_feature_version(card: dict[str, Any]) -> str:
+    from .cuefeatures import CUE_FEATURE_VERSION
     from .features import FEATURE_VERSION
 
     if model_input(card) == "html":
         from .domfeatures import DOM_FEATURE_VERSION
 
         return f"{FEATURE_VERSION}+dom{DOM_FEATURE_VERSION}"
-    return FEATURE_VERSION
+    return f"{FEATURE_VERSION}+cues{CUE_FEATURE_VERSION}"
 
 
 # --- loading -----------------------------------------------------------------

@@ -8,8 +8,8 @@ from typing import Callable
 
 from .corpus import LabelledDocument, read_labelled
 from .evaluate import (
-    Report, WordCounts, format_ratio, choose_operating_point, corpus_input, cross_validated_scores, fit,
-    report, score_documents,
+    Report, WordCounts, format_ratio, choose_operating_point, corpus_input, cross_validated_folds, fit,
+    report, score_documents, settled_kept, settled_operating_point,
 )
 from .filter import Filter
 from .modelstore import SHIPPED_MODELS, load_model, model_input as model_input_of, save_model
@@ -24,11 +24,13 @@ WCXB_CREDIT = {
     "license_url": "https://creativecommons.org/licenses/by/4.0/",
     "changes": "pages rendered to text (trafilatura favor_recall with comments, trafilatura defaults, "
                "and a whole-page rendering) and split into paragraphs; each paragraph labelled "
-               "body/not-body by aligning its words with the human-reviewed main_content",
+               "body/not-body by aligning its words with the human-reviewed main_content, except that "
+               "a related-article cue used as a label ('Also Read: ...') is labelled junk",
 }
 WCXB_HTML_CHANGES = ("pages split into their DOM text blocks (paragraphs, headings, list items, table "
                      "cells, pre) with their DOM facts; each block labelled body/not-body by aligning "
-                     "its words with the human-reviewed main_content")
+                     "its words with the human-reviewed main_content, except that a related-article "
+                     "cue used as a label ('Also Read: ...') is labelled junk")
 
 
 def wcxb_credit(documents: list[LabelledDocument]) -> dict:
@@ -72,14 +74,20 @@ def cross_validate(documents, *, kind: str = "gbt", folds: int = 5, threshold: f
                    log: Callable[[str], None] = print):
     """Grouped-by-domain cross-validation: the report and the chosen threshold/smoothing.
     `augment`: train on `filterkit.augment`'s documents too (text pages only)."""
-    scores = cross_validated_scores(documents, kind=kind, folds=folds, log=log, augment=augment)
+    scores, fitted = cross_validated_folds(documents, kind=kind, folds=folds, log=log, augment=augment)
     counts = [WordCounts(d.texts, d.reference or "") for d in documents]
     chosen_threshold, chosen_smoother, relative = choose_operating_point(documents, scores, counts)
-    if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
-        relative = 0.0
-    threshold = chosen_threshold if threshold is None else threshold
     smoother = chosen_smoother if smoother is None else smoother
-    return report(documents, scores, threshold, smoother, counts, relative)
+    if corpus_input(documents) == "html":  # Filter reads a page once
+        if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
+            return report(documents, scores, threshold, smoother, counts)
+        return report(documents, scores, chosen_threshold, smoother, counts, relative)
+    # Filter reads again what a text keeps until it settles (filterkit.settle).
+    if threshold is not None:
+        kept = settled_kept(documents, scores, fitted, threshold, smoother)
+        return report(documents, scores, threshold, smoother, counts, kept=kept)
+    threshold, kept = settled_operating_point(documents, scores, fitted, chosen_threshold, smoother, relative, log)
+    return report(documents, scores, threshold, smoother, counts, relative, kept=kept)
 
 
 def evaluate_model(documents, model_path=None, *, trusted: bool = False, threshold: float | None = None):
@@ -90,10 +98,12 @@ def evaluate_model(documents, model_path=None, *, trusted: bool = False, thresho
         raise ValueError(f"{loaded.path} reads {model_input_of(loaded.card)} input, but this corpus "
                          f"holds {model_input} documents")
     scores = score_documents(loaded.pipeline, documents)
-    # The operating point as Filter reads it from the card (a threshold asked for replaces it).
+    # The decisions as Filter makes them with the card's operating point (a threshold asked
+    # for replaces it), text read again until it settles.
     decider = Filter(loaded, html_model=loaded, threshold=threshold)
+    kept = [s.kept for s in decider.settle([d.document() for d in documents], scores)]
     return report(documents, scores, decider.threshold_for(loaded), decider.smoother_for(loaded),
-                  relative=decider.relative_threshold_for(loaded))
+                  relative=decider.relative_threshold_for(loaded), kept=kept)
 
 
 def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int = 5,

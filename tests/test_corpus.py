@@ -15,6 +15,7 @@ from filterkit.corpus import (
     LabelledDocument,
     label_page,
     read_labelled,
+    teaser_labels,
     wcxb_pages,
     write_labelled,
 )
@@ -119,7 +120,7 @@ def test_label_page_on_real_wcxb_articles(wcxb_dir):
         for doc in documents:
             assert doc.id == page.id and doc.domain == page.domain
             assert doc.reference == page.main_content and doc.page_type == "article"
-            assert set(doc.labels) <= {"content", "junk", "title"} <= set(RECORD_LABELS)
+            assert set(doc.labels) <= {"content", "junk", "title", "related"} <= set(RECORD_LABELS)
             assert len(doc.texts) == len(doc.labels) and "content" in doc.labels
             # What the corpus writes, it can read back.
             assert LabelledDocument.from_json(json.loads(json.dumps(doc.to_json()))) == doc
@@ -130,6 +131,22 @@ def test_label_page_on_real_wcxb_articles(wcxb_dir):
         # The naive whole-page rendering holds at least as much navigation as the extractors'.
         assert len(by_rendering["page"].texts) >= len(recall_doc.texts) - 1
     assert sum(recalls) / len(recalls) > 0.8, recalls
+
+
+def test_a_teaser_line_is_related_junk_even_where_the_alignment_found_it_in_the_body():
+    texts = [
+        "Also Read",
+        "ALSO READ | Troops to stay in Gaza indefinitely, says minister",
+        "Read more: 2025 tax brackets and federal income tax rates",
+        "- See also: A Brief History of Photography",
+        "Up Next",
+        "Recommended Books for Managers",  # a subheading that opens with a cue word
+        "Read more about how many calories you should eat a day.",
+        "Related to the council's plan, the mayor said the budget would be published in June.",
+        "Also Read: a line the alignment already called junk",
+    ]
+    labels = ["content"] * 8 + ["junk"]
+    assert teaser_labels(texts, labels) == ["related"] * 5 + ["content"] * 3 + ["junk"]
 
 
 @pytest.mark.requires_shared

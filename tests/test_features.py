@@ -4,10 +4,12 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from filterkit.cuefeatures import CueFeatures
 from filterkit.document import Document
 from filterkit.features import (
-    SHAPE_FEATURES, ParagraphFeatures, densest_run, paragraph_rows, shape_features, stoplist,
+    SHAPE_FEATURES, ParagraphFeatures, densest_run, paragraph_rows, shape_features, stoplist, text_shape,
 )
+from filterkit.model import forget_seen_texts, make_pipeline
 
 ARTICLE = Document.from_texts([
     "Home", "World", "Sport",
@@ -84,3 +86,41 @@ def test_scikit_learn_conventions():
 def test_densest_run_finds_the_article_between_menus_and_footers():
     assert densest_run(np.array([-6, -6, 40, 35, -6, 30, -6, -6])) == (2, 6)
     assert densest_run(np.array([-1.0])) == (0, 1)
+
+
+def test_cue_features_mark_the_cue_phrase_of_a_paragraph_and_of_its_neighbours():
+    news = Document.from_texts([
+        "Heavy rain forced the closure of three coastal roads on Tuesday, officials said.",
+        "ALSO READ | Storm warning extended to the weekend",
+        "Residents were told to avoid unnecessary travel until the water level drops.",
+        "Leave a Reply",
+        "Lire aussi : la tempête s'éloigne",
+    ])
+    rows = paragraph_rows([news])
+    cues = CueFeatures(window=1).fit(rows)
+    matrix = cues.transform(rows)
+    assert matrix.shape == (5, len(names(cues))) == (5, 15)
+    assert column(cues, matrix, "cue_related").tolist() == [0, 1, 0, 0, 1]  # French too
+    assert column(cues, matrix, "cue_comment").tolist() == [0, 0, 0, 1, 0]
+    assert column(cues, matrix, "cue_related@-1").tolist() == [0, 0, 1, 0, 0]
+    assert column(cues, matrix, "cue_related@+1").tolist() == [1, 0, 0, 1, 0]
+    assert column(cues, matrix, "cue_comment@+1").tolist() == [0, 0, 1, 0, 0]
+    assert matrix[0].sum() == 1  # prose opens with no cue: only its neighbour's
+
+
+def test_the_text_model_reads_paragraph_and_cue_features_under_their_own_names():
+    pipeline = make_pipeline("gbt", input="text")
+    rows = paragraph_rows([ARTICLE, ARTICLE])
+    features = pipeline[0].fit(rows, LABELS * 2)
+    assert {"lexical_junk", "cue_comment", "cue_chrome@-1"} <= set(names(features))
+    matrix = features.transform(rows)
+    assert column(features, matrix, "cue_comment")[7] == 1.0  # Leave a Reply
+
+
+def test_remembered_shapes_are_the_shapes():
+    english = stoplist("English")
+    forget_seen_texts()
+    for text in [ARTICLE.paragraphs[4].text, "Home", "x" * 5000 + " end."]:
+        words = text.lower().replace(",", "").replace(".", "").split()
+        assert list(text_shape(text, english)) == shape_features(text, words, english)
+        assert text_shape(text, english) == text_shape(text, english)

@@ -27,10 +27,9 @@ def test_every_content_line_of_the_seeds_survives_cleaning(seed_results):
 
 
 def test_seed_junk_is_removed(seed_results):
-    # Issue 2 asks for all 24; this guards what the shipped model achieves (21) against regressions.
     junk = [(text, kept) for text, label, kept, _ in seed_results if label != "content"]
-    removed = sum(not kept for _, kept in junk)
-    assert len(junk) == 24 and removed >= MIN_JUNK_REMOVED, [t for t, kept in junk if kept]
+    assert len(junk) == 24
+    assert [text for text, kept in junk if kept] == []
 
 
 def test_removed_seed_junk_gets_its_hand_labelled_type(seed_results):
@@ -38,5 +37,4 @@ def test_removed_seed_junk_gets_its_hand_labelled_type(seed_results):
     assert typed >= MIN_JUNK_TYPED
 
 
-MIN_JUNK_REMOVED = 21  # issue 2 asks for 24: "Also Read" lines inside the body still pass
 MIN_JUNK_TYPED = 20

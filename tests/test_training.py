@@ -86,3 +86,7 @@ def test_build_train_and_clean_with_a_text_model(tmp_path, wcxb_dir):
                               "--trust-model"], input=article, capture_output=True, text=True, check=True)
     kept = cleaned.stdout.strip().split("\n\n")
     assert kept and all(paragraph in documents[0].texts for paragraph in kept)
+    # Its output read back is settled: cleaning it again changes nothing (filterkit.settle).
+    again = subprocess.run([sys.executable, "-m", "filterkit", "clean", "--model", str(tmp_path / "augmented.joblib"),
+                            "--trust-model"], input=cleaned.stdout, capture_output=True, text=True, check=True)
+    assert again.stdout == cleaned.stdout
