@@ -29,7 +29,7 @@ from .blocks import DomFacts
 from .document import CONTENT, JUNK_TYPES, Document, Paragraph
 from .errors import InputError
 from .html import html_document, page_blocks, parse_html
-from .junktypes import load_lexicon, normalise_cue_text
+from .junktypes import ALL_LANGUAGES, load_lexicon, normalise_cue_text
 from .segment import segment_text
 
 JUNK = "junk"
@@ -250,7 +250,7 @@ def teaser_labels(texts: list[str], labels: list[str]) -> list[str]:
     """The label policy on top of the alignment: a teaser line ('Also Read: headline') is
     `related` junk even where WCXB's annotators kept it in the main content (they did
     on some sites), because filterkit's users count related-article links as junk."""
-    lexicon = load_lexicon(("en", "de", "es", "fr"))
+    lexicon = load_lexicon(ALL_LANGUAGES)
     return ["related" if label == CONTENT and _is_teaser(text, lexicon) else label
             for text, label in zip(texts, labels)]
 

@@ -17,12 +17,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .document import JUNK_TYPES
 from .features import document_spans
-from .junktypes import LANGUAGE_CODES, load_lexicon
+from .junktypes import ALL_LANGUAGES, load_lexicon
 
 # Bump whenever a change would make a saved model read these columns differently.
 CUE_FEATURE_VERSION = 1
 CUE_TYPES = tuple(t for t in JUNK_TYPES if t != "title")
-ALL_LANGUAGES = ("en", *sorted(c for c in LANGUAGE_CODES.values() if c != "en"))
 
 
 class CueFeatures(TransformerMixin, BaseEstimator):

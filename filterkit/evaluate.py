@@ -293,20 +293,16 @@ def choose_operating_point(documents, scores, counts=None) -> tuple[float, Smoot
     corpus has none). For the HTML model, whose bar is word F1 against trafilatura's,
     the best mean word F1."""
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
-    retention_docs = retention_documents(documents)
     min_retention = MIN_RETENTION if corpus_input(documents) == "text" else 0.0
-    body = sum(sum(documents[i].is_body) for i in retention_docs) or 1
     best, best_f1 = (0.5, SMOOTHERS[0], 0.0), -1.0
     for smoother in SMOOTHERS:
         smoothed = [smoother.smooth(s) for s in scores]
         for relative in RELATIVE_THRESHOLDS:
             masks = [s[None, :] >= _page_thresholds(s, relative)[:, None] for s in smoothed]
             f1 = np.mean([c.f1(m) for c, m in zip(counts, masks)], axis=0)
-            kept_body = sum(np.sum(masks[i] & np.asarray(documents[i].is_body, bool), axis=1)
-                            for i in retention_docs)
-            retention = kept_body / body
+            kept_share = retention(documents, masks)
             for t, threshold in enumerate(THRESHOLDS):
-                if retention[t] >= min_retention and f1[t] > best_f1:
+                if kept_share[t] >= min_retention and f1[t] > best_f1:
                     best, best_f1 = (float(threshold), smoother, relative), f1[t]
     return best
 
@@ -324,11 +320,13 @@ def retention_documents(documents) -> list[int]:
         list(range(len(documents)))
 
 
-def retention(documents, kept: list[np.ndarray]) -> float:
-    """Share of the body paragraphs of the `retention_documents` that are kept."""
+def retention(documents, kept: list[np.ndarray]):
+    """Share of the body paragraphs of the `retention_documents` that are kept: a number
+    for one keep-mask per document, an array for a row of masks per document (one per
+    threshold)."""
     members = retention_documents(documents)
     body = sum(sum(documents[i].is_body) for i in members) or 1
-    return sum(int(np.sum(kept[i] & np.asarray(documents[i].is_body, bool))) for i in members) / body
+    return sum(np.sum(kept[i] & np.asarray(documents[i].is_body, bool), axis=-1) for i in members) / body
 
 
 def settled_operating_point(documents, scores, folds: list[Fold], threshold: float, smoother: Smoother,

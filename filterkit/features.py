@@ -127,18 +127,16 @@ SHAPE_CACHE_SIZE = 2**15
 SHAPE_CACHE_MAX_CHARS = 2000
 
 
-def text_shape(text: str, stopwords: frozenset[str]) -> tuple[float, ...]:
-    """`shape_features` of a text and its words, remembered for recent short texts."""
+def text_shape(text: str, tokens: list[str], stopwords: frozenset[str]) -> tuple[float, ...]:
+    """`shape_features`, remembered for recent short texts."""
     if len(text) > SHAPE_CACHE_MAX_CHARS:
-        return _shape(text, stopwords)
-    return _remembered_shape(text, stopwords)
+        return tuple(shape_features(text, tokens, stopwords))
+    return _remembered_shape(text, tuple(tokens), stopwords)
 
 
-def _shape(text: str, stopwords: frozenset[str]) -> tuple[float, ...]:
-    return tuple(shape_features(text, _WORD.findall(text.lower()), stopwords))
-
-
-_remembered_shape = lru_cache(maxsize=SHAPE_CACHE_SIZE)(_shape)
+@lru_cache(maxsize=SHAPE_CACHE_SIZE)
+def _remembered_shape(text: str, tokens: tuple[str, ...], stopwords: frozenset[str]) -> tuple[float, ...]:
+    return tuple(shape_features(text, tokens, stopwords))
 
 
 def shape_features(text: str, tokens: list[str], stopwords: frozenset[str]) -> list[float]:
@@ -267,7 +265,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
         tokens = [_WORD.findall(t.lower()) for t in texts]
         stopwords = detect_stoplist([t for ts in tokens for t in ts])
         # Menus, share bars and comment threads repeat their lines: measure each text once.
-        shapes = {t: text_shape(t, stopwords) for t in dict.fromkeys(texts)}
+        shapes = {t: text_shape(t, ts, stopwords) for t, ts in dict(zip(texts, tokens)).items()}
         shape = np.array([shapes[t] for t in texts], dtype=np.float64).reshape(len(texts), len(SHAPE_FEATURES))
         document = document_features(texts, tokens, shape, doc.title, stopwords)
         columns = [shape, document]

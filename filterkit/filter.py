@@ -202,10 +202,10 @@ class Filter:
         def text_scores(parts: list[Document]) -> list[np.ndarray]:
             return document_scores(self.model.pipeline, parts)
 
-        readings = [1 if is_html_blocks(document) else MAX_READINGS for document in documents]
+        html = [i for i, document in enumerate(documents) if is_html_blocks(document)]
+        text = [i for i, document in enumerate(documents) if not is_html_blocks(document)]
         out: list[Settled | None] = [None] * len(documents)
-        for most in set(readings):
-            members = [i for i, r in enumerate(readings) if r == most]
+        for members, most in ((text, MAX_READINGS), (html, 1)):
             done = settle(text_scores, [documents[i] for i in members], [scores[i] for i in members],
                           self.reading, max_readings=most)
             for i, settled in zip(members, done):

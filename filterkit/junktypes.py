@@ -105,6 +105,8 @@ def load_lexicon(languages: tuple[str, ...] = ("en",)) -> Lexicon:
 
 
 LANGUAGE_CODES = {"English": "en", "German": "de", "French": "fr", "Spanish": "es"}
+# Every lexicon at once, English first: where a phrase's language does not matter.
+ALL_LANGUAGES = ("en", *sorted(c for c in LANGUAGE_CODES.values() if c != "en"))
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from typing import Callable
 from .corpus import LabelledDocument, read_labelled
 from .evaluate import (
     Report, WordCounts, format_ratio, choose_operating_point, corpus_input, cross_validated_folds, fit,
-    report, score_documents, settled_kept, settled_operating_point,
+    report, settled_kept, settled_operating_point,
 )
 from .filter import Filter
+from .model import document_scores
 from .modelstore import SHIPPED_MODELS, load_model, model_input as model_input_of, save_model
 from .peers import PageOutput, Scores, compare_with_trafilatura
 from .smooth import Smoother
@@ -78,15 +79,16 @@ def cross_validate(documents, *, kind: str = "gbt", folds: int = 5, threshold: f
     counts = [WordCounts(d.texts, d.reference or "") for d in documents]
     chosen_threshold, chosen_smoother, relative = choose_operating_point(documents, scores, counts)
     smoother = chosen_smoother if smoother is None else smoother
-    if corpus_input(documents) == "html":  # Filter reads a page once
-        if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
-            return report(documents, scores, threshold, smoother, counts)
-        return report(documents, scores, chosen_threshold, smoother, counts, relative)
-    # Filter reads again what a text keeps until it settles (filterkit.settle).
-    if threshold is not None:
-        kept = settled_kept(documents, scores, fitted, threshold, smoother)
-        return report(documents, scores, threshold, smoother, counts, kept=kept)
-    threshold, kept = settled_operating_point(documents, scores, fitted, chosen_threshold, smoother, relative, log)
+    if threshold is not None:  # a threshold asked for is applied as it is, as by Filter
+        relative = 0.0
+    kept = None  # Filter reads an HTML page once
+    if corpus_input(documents) == "text":  # and what a text keeps until it settles (filterkit.settle)
+        if threshold is None:
+            threshold, kept = settled_operating_point(documents, scores, fitted, chosen_threshold, smoother,
+                                                      relative, log)
+        else:
+            kept = settled_kept(documents, scores, fitted, threshold, smoother)
+    threshold = chosen_threshold if threshold is None else threshold
     return report(documents, scores, threshold, smoother, counts, relative, kept=kept)
 
 
@@ -97,11 +99,12 @@ def evaluate_model(documents, model_path=None, *, trusted: bool = False, thresho
     if model_input_of(loaded.card) != model_input:
         raise ValueError(f"{loaded.path} reads {model_input_of(loaded.card)} input, but this corpus "
                          f"holds {model_input} documents")
-    scores = score_documents(loaded.pipeline, documents)
+    readable = [d.document() for d in documents]
+    scores = document_scores(loaded.pipeline, readable)
     # The decisions as Filter makes them with the card's operating point (a threshold asked
     # for replaces it), text read again until it settles.
     decider = Filter(loaded, html_model=loaded, threshold=threshold)
-    kept = [s.kept for s in decider.settle([d.document() for d in documents], scores)]
+    kept = [s.kept for s in decider.settle(readable, scores)]
     return report(documents, scores, decider.threshold_for(loaded), decider.smoother_for(loaded),
                   relative=decider.relative_threshold_for(loaded), kept=kept)
 

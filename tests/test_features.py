@@ -122,5 +122,5 @@ def test_remembered_shapes_are_the_shapes():
     forget_seen_texts()
     for text in [ARTICLE.paragraphs[4].text, "Home", "x" * 5000 + " end."]:
         words = text.lower().replace(",", "").replace(".", "").split()
-        assert list(text_shape(text, english)) == shape_features(text, words, english)
-        assert text_shape(text, english) == text_shape(text, english)
+        assert list(text_shape(text, words, english)) == shape_features(text, words, english)
+        assert text_shape(text, words, english) == text_shape(text, words, english)
