@@ -6,8 +6,9 @@ sits (its own tag, the tags and class/id words of its ancestors, depth), how muc
 is link text, and what the elements around it hold: words, characters, link characters
 and blocks in the subtree of each of its nearest block-level ancestors (the article's
 container holds many words and few links; a menu's, the reverse). Script, style,
-hidden and template nodes never become text. The walk is iterative, so deep nesting
-cannot overflow the stack.
+hidden and template nodes never become text, except hidden content the page's own
+scripts show at once (`shown_by_script`). The walk is iterative, so deep nesting cannot
+overflow the stack.
 """
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ class _Open:
         landmark = _landmark(tag, attrs)
         inherited = parent.landmarks if parent else ()
         self.landmarks = (*inherited, landmark) if landmark else inherited
-        own = _element_tokens(attrs.get("class", ""), attrs.get("id", ""), attrs.get("role"))
+        own = _element_tokens(attrs.get("class", ""), attrs.get("id", ""), attrs.get("role"),
+                              attrs.get("aria-hidden") == "true")
         above = parent.tokens if parent else ""
         self.tokens = f"{above} {own}" if above and own else above or own
         self.parent_container = parent.container if parent else None
@@ -105,22 +107,70 @@ class _Open:
         return (self.words, self.chars, self.link_chars, self.blocks)
 
 
+# A page showing less text than this shows next to none; and a hidden notice on such a
+# page, shorter than this, stays hidden.
+MIN_SHOWN_CHARS = 500
+# React's streamed rendering sends a server-rendered part of the page late, as
+# <div hidden id="S:n">, and a script moves it into the placeholder <template id="B:n">
+# left where it belongs (Next.js and other React 18 sites serve whole articles this way).
+_STREAMED_PART = re.compile(r"S:([0-9a-f]+)")
+# Text a page's markup holds, but not inside elements no reader sees whatever the styles.
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(%s)]" % " or ".join(f"ancestor::{tag}" for tag in sorted(SKIPPED_TAGS)))
+_TEXT = etree.XPath("string()")
+
+
+def place_streamed_parts(root: etree._Element, hidden: list[etree._Element]) -> bool:
+    """Move each streamed part of a React page among the `hidden` elements
+    (`<div hidden id="S:n">`) into its placeholder (`<template id="B:n">`), shown, as the
+    page's script does on arrival; a part without its placeholder is shown where it is.
+    Whether there was any."""
+    parts = [(el, match) for el in hidden
+             if el.tag == "div" and (match := _STREAMED_PART.fullmatch(el.get("id") or ""))]
+    for part, match in parts:
+        part.attrib.pop("hidden", None)
+        placeholder = root.xpath(".//template[@id=$id]", id=f"B:{match.group(1)}")
+        if placeholder and placeholder[0].getparent() is not None:
+            placeholder[0].addprevious(part)  # lxml moves the element; its tail stays behind
+            placeholder[0].getparent().remove(placeholder[0])
+    return bool(parts)
+
+
+def shown_by_script(hidden: list[etree._Element], visible_chars: int) -> frozenset:
+    """On a page that shows next to no text (`visible_chars`), the one element among the
+    `hidden` ones that holds most of its text, if any: a page is not served to show
+    nothing, so its scripts show that element at once (sites keep the page invisible
+    until their styles load). A page that shows its text keeps its hidden parts hidden,
+    however large: menus, and dialogs that hold a copy of the article."""
+    if not hidden or visible_chars >= MIN_SHOWN_CHARS:
+        return frozenset()
+    # string() counts the text of scripts inside too: an upper bound, exact text only for
+    # the one candidate.
+    bounds = [len(_TEXT(element)) for element in hidden]
+    largest = max(range(len(hidden)), key=bounds.__getitem__)
+    rest = max(visible_chars + sum(bounds) - bounds[largest], MIN_SHOWN_CHARS)
+    if bounds[largest] <= rest:
+        return frozenset()
+    chars = sum(len(text.strip()) for text in _VISIBLE_TEXT(hidden[largest]))
+    return frozenset([hidden[largest]]) if chars > rest else frozenset()
+
+
 def is_hidden(attrs) -> bool:
-    """Whether an element's attributes (`element.attrib`) hide it."""
-    return (
-        "hidden" in attrs
-        or attrs.get("aria-hidden") == "true"
-        or ("style" in attrs and bool(_HIDDEN_STYLE.search(attrs["style"])))
-    )
+    """Whether an element's attributes (`element.attrib`) hide it from the screen.
+    aria-hidden does not: it hides an element from screen readers only (carousel slides,
+    icons, a visual copy of a heading), so it is one of the block's class/id words."""
+    return "hidden" in attrs or ("style" in attrs and bool(_HIDDEN_STYLE.search(attrs["style"])))
 
 
 @lru_cache(maxsize=4096)  # a page repeats its class lists, and a site its pages'
-def _element_tokens(classes: str, ident: str, role: str | None) -> str:
-    """An element's class/id words (and role), space-separated."""
-    words = _TOKEN.findall(f"{classes} {ident}".lower())
+def _element_tokens(classes: str, ident: str, role: str | None, aria_hidden: bool = False) -> str:
+    """An element's class/id words (its role, and whether it is aria-hidden), space-separated."""
+    words = _TOKEN.findall(f"{classes} {ident}".lower())[:MAX_TOKENS]
     if role:
         words.append(f"role{role.lower()}")
-    return " ".join(words[:MAX_TOKENS])
+    if aria_hidden:
+        words.append("ariahidden")
+    return " ".join(words)
 
 
 def _landmark(tag: str, attrs) -> str | None:
@@ -171,17 +221,40 @@ class _BlockWriter:
 
 
 def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
-    """Every visible block of text on the page, in document order, with its DOM facts."""
+    """Every visible block of text on the page, in document order, with its DOM facts.
+
+    Hidden content the page's scripts show at once is read as shown: a React page's
+    streamed parts, moved into place (`place_streamed_parts`, which changes `root`), and
+    on a page that shows next to no text, the hidden element that holds most of it
+    (`shown_by_script`)."""
+    blocks, hidden = _walk(root)
+    if place_streamed_parts(root, hidden):
+        blocks, hidden = _walk(root)
+    shown = shown_by_script(hidden, sum(len(text) for text, _, _ in blocks))
+    if shown:
+        blocks, _ = _walk(root, shown)
+    # Subtrees are complete only now that the walk has left every element (lxml's
+    # tree closes what the page left open, so each start has its end).
+    return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)))
+            for text, facts, owner in blocks]
+
+
+def _walk(root: etree._Element, shown: frozenset = frozenset()):
+    """The blocks of text (text, DOM facts but the subtrees, container) of the page, and
+    the outermost hidden elements the walk skipped (but those `shown`)."""
     writer = _BlockWriter()
     stack: list[_Open] = []
     open_links = 0
     skipped = None
+    hidden = []
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
             attrs = element.attrib
-            if tag in SKIPPED_TAGS or not tag or is_hidden(attrs):
+            if tag in SKIPPED_TAGS or not tag or (is_hidden(attrs) and element not in shown):
+                if tag and tag not in SKIPPED_TAGS:
+                    hidden.append(element)
                 walker.skip_subtree()
                 skipped = element  # lxml may or may not send its "end": ignore it
                 if element.tail:
@@ -206,10 +279,7 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
             if element.tail:
                 writer.add(element.tail, open_links > 0)
     writer.flush(stack)
-    # Subtrees are complete only now that the walk has left every element (lxml's
-    # tree closes what the page left open, so each start has its end).
-    return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)))
-            for text, facts, owner in writer.blocks]
+    return writer.blocks, hidden
 
 
 def _distinct_subtrees(owner: _Open | None) -> tuple[tuple[int, int, int, int], ...]:

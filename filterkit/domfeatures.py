@@ -29,7 +29,7 @@ from .features import (
 )
 
 # Bump whenever a change would make a saved HTML model read features differently.
-DOM_FEATURE_VERSION = 1
+DOM_FEATURE_VERSION = 2  # 2: aria-hidden blocks are read, marked by an "ariahidden" class/id word
 
 TAG_GROUPS = {
     "p": "p", "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4_6", "h5": "h4_6", "h6": "h4_6",

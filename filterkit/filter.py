@@ -112,14 +112,15 @@ class Filter:
 
     def clean(self, source, *, format: str = "auto") -> str:
         """The article body: kept paragraphs, unchanged and in order, joined by a blank line."""
-        return self.classify(source, format=format).body
+        return next(self.clean_many([source], format=format))
 
     # --- many documents ----------------------------------------------------------------
 
     def classify_many(self, sources: Iterable, *, format: str = "auto",
                       batch_size: int = DEFAULT_BATCH_SIZE, explain: bool = False,
-                      errors: str = "raise") -> Iterator[Document]:
+                      errors: str = "raise", metadata: bool = True) -> Iterator[Document]:
         """Classify documents lazily, scoring them `batch_size` at a time.
+        `metadata=False`: of HTML pages' metadata, read the title alone (`html_document`).
 
         errors: "raise" (the first source that cannot be read or classified raises, which
         ends the iteration) or "mark" (it comes out as an empty Document whose `error`
@@ -130,15 +131,15 @@ class Filter:
         iterator = iter(sources)
         while batch := list(islice(iterator, batch_size)):
             if errors == "mark":
-                yield from self.classify_or_mark([read_document(s, format, self.limits) for s in batch],
-                                                 explain=explain)
+                yield from self.classify_or_mark(
+                    [read_document(s, format, self.limits, metadata=metadata) for s in batch], explain=explain)
                 continue
-            documents = [to_document(source, format, self.limits) for source in batch]
+            documents = [to_document(source, format, self.limits, metadata=metadata) for source in batch]
             yield from self.classify_documents(documents, explain=explain)
 
     def clean_many(self, sources: Iterable, *, format: str = "auto",
                    batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[str]:
-        for document in self.classify_many(sources, format=format, batch_size=batch_size):
+        for document in self.classify_many(sources, format=format, batch_size=batch_size, metadata=False):
             yield document.body
 
     def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
@@ -259,12 +260,13 @@ class Filter:
 
 
 def read_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS, *,
-                  seconds: float | None = None) -> Document:
+                  seconds: float | None = None, metadata: bool = True) -> Document:
     """`to_document`, but a source that cannot be read comes back as an empty Document
     whose `error` says why (`ModelError` and `MemoryError` raise). `seconds`: abandon
     reading after that long (`limits.within`)."""
     try:
-        return within(seconds, "reading the document", to_document, source, format, limits)
+        return within(seconds, "reading the document",
+                      lambda: to_document(source, format, limits, metadata=metadata))
     except FATAL:
         raise
     except Exception as exc:  # a parser failing on a strange page must not end a run

@@ -2,7 +2,8 @@
 
 `page_blocks` walks the whole DOM (navigation, footers and all), the way a naive
 scraper or a browser's innerText sees a page. Script, style, hidden and template
-nodes never become text. The walk is iterative, so deep nesting cannot overflow.
+nodes never become text, but for hidden content the page's own scripts show at once
+(`filterkit.blocks.dom_blocks`). The walk is iterative, so deep nesting cannot overflow.
 """
 from __future__ import annotations
 
@@ -164,12 +165,14 @@ def looks_like_html(text: str) -> bool:
     return head.startswith("<") and len(_HTML_MARKERS.findall(head)) >= 1
 
 
-def html_document(markup: str | bytes, limits: Limits | None = None) -> Document:
+def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata: bool = True) -> Document:
     """A page as a Document of its own DOM blocks (see `filterkit.blocks`), each with its
     DOM facts.
 
-    Title, author, date, URL and site name come from trafilatura's metadata. A page with
-    no text (blank, or only scripts and styles) is a Document without paragraphs.
+    Title, author, date, URL and site name come from trafilatura's metadata; with
+    `metadata=False` only the title (which the model reads), for callers that want the
+    body alone: the date search costs more than a tenth of the work on a page. A page
+    with no text (blank, or only scripts and styles) is a Document without paragraphs.
     `limits`: refuse a page with too many elements, too deep a nesting or too many
     blocks, before trafilatura reads it.
     """
@@ -183,7 +186,7 @@ def html_document(markup: str | bytes, limits: Limits | None = None) -> Document
     blocks = dom_blocks(tree)
     if limits is not None:
         limits.check("max_paragraphs", len(blocks), f"the page has {len(blocks):,} text blocks")
-    info = page_metadata(tree)
+    info = page_metadata(tree) if metadata else page_title(tree)
     return Document(block_paragraphs(blocks), title=info.get("title"), source_format="html",
                     metadata=info)
 
@@ -207,6 +210,29 @@ def page_metadata(tree: etree._Element) -> dict:
     if steps is None:  # a trafilatura whose steps differ: its public call
         return _metadata_fields(trafilatura.extract_metadata(tree, extensive=False))
     traf, date_params = steps
+    found = _titled(traf, tree)
+    found.url = found.url or traf.extract_url(tree)
+    # extensive=False: htmldate's extensive date search alone costs more than the rest of
+    # filterkit's work on a page; dates in meta tags, JSON-LD, URLs and <time> are still found.
+    found.date = traf.find_date(tree, **date_params, url=found.url)
+    found.sitename = _sitename(traf, tree, found.sitename, found.url)
+    found.clean_and_trim()
+    return _metadata_fields(found)
+
+
+def page_title(tree: etree._Element) -> dict:
+    """The title alone, as `page_metadata` reads it."""
+    steps = _trafilatura_steps()
+    if steps is None:
+        return {k: v for k, v in page_metadata(tree).items() if k == "title"}
+    found = _titled(steps[0], tree)
+    found.clean_and_trim()
+    return {"title": found.title} if found.title else {}
+
+
+def _titled(traf, tree: etree._Element):
+    """trafilatura's first steps (`traf`: its metadata module): meta tags, then JSON-LD,
+    then <title> and headings for a title."""
     found = traf.examine_meta(tree)
     if found.author and " " not in found.author:
         found.author = None  # trafilatura's rule: one word is not an author's name
@@ -215,13 +241,7 @@ def page_metadata(tree: etree._Element) -> dict:
     except Exception:  # trafilatura's own guard: its JSON-LD reader has known bugs
         pass
     found.title = found.title or traf.extract_title(tree)
-    found.url = found.url or traf.extract_url(tree)
-    # extensive=False: htmldate's extensive date search alone costs more than the rest of
-    # filterkit's work on a page; dates in meta tags, JSON-LD, URLs and <time> are still found.
-    found.date = traf.find_date(tree, **date_params, url=found.url)
-    found.sitename = _sitename(traf, tree, found.sitename, found.url)
-    found.clean_and_trim()
-    return _metadata_fields(found)
+    return found
 
 
 _STEPS = ("examine_meta", "extract_meta_json", "extract_title", "extract_url", "find_date",

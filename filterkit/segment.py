@@ -144,8 +144,10 @@ def _decode(data: bytes, codec: str) -> str:
         ) from exc
 
 
-def to_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS) -> Document:
+def to_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS, *,
+                metadata: bool = True) -> Document:
     """Any supported input (text, HTML, bytes of either, a Document) as a Document.
+    `metadata=False`: of an HTML page's metadata, read only the title (`html_document`).
 
     An input over one of `limits` raises `InputTooLargeError`; its size is checked
     before any decoding or parsing. A Document is returned as it is.
@@ -160,14 +162,14 @@ def to_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS) -
         source = bytes(source)
         limits.check("max_document_bytes", len(source), f"the input is {len(source):,} bytes")
         if format == "html" or (format == "auto" and looks_like_html(source[:2000].decode("latin-1"))):
-            return html_document(source, limits)
+            return html_document(source, limits, metadata=metadata)
         source = decode(source)
     elif isinstance(source, str):
         _check_text(source, limits)
     else:
         raise TypeError(f"expected text, HTML, bytes or a Document, not {type(source).__name__}")
     if format == "html" or (format == "auto" and looks_like_html(source)):
-        return html_document(source, limits)
+        return html_document(source, limits, metadata=metadata)
     return segment_text(source, limits=limits)
 
 

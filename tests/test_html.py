@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from filterkit.blocks import dom_blocks
 from filterkit.errors import InputError
 from filterkit.html import parse_html, page_blocks
 
@@ -96,7 +97,6 @@ def test_invisible_text_never_appears():
     <div hidden>HIDDEN-ATTR-TEXT <p>nested HIDDEN-ATTR-CHILD</p></div>
     <div style="color: red; DISPLAY : none">DISPLAY-NONE-TEXT</div>
     <span style="visibility:hidden">VISIBILITY-TEXT</span>
-    <div aria-hidden="true"><p>ARIA-HIDDEN-TEXT</p></div>
     <!-- COMMENT-TEXT -->
     <svg><text>SVG-TEXT</text></svg>
     <select><option>OPTION-TEXT</option></select>
@@ -108,8 +108,59 @@ def test_invisible_text_never_appears():
     assert blocks == ["Visible one.", "Visible two."]
 
 
-def test_aria_hidden_false_is_visible():
-    assert page_blocks(parse_html('<div aria-hidden="false"><p>Shown</p></div>')) == ["Shown"]
+ARTICLE_TEXT = (
+    "The council voted on Tuesday to extend the tram line to the new hospital, a decision "
+    "that residents of the eastern districts have waited on for more than a decade. "
+) * 6
+
+
+def test_a_react_pages_streamed_article_is_read_in_its_place():
+    # React 18 streams a late part as <div hidden id="S:n">; its script moves it into
+    # <template id="B:n">. A scraped snapshot holds both, the part at the end of <body>.
+    page = f"""<html><body>
+    <nav><a href="/">Home</a></nav>
+    <main><template id="B:0"></template><p>Loading...</p></main>
+    <footer><p>About us</p></footer>
+    <div hidden id="S:0"><article><h1>Tram line to reach hospital</h1><p>{ARTICLE_TEXT}</p></article></div>
+    <script>$RC("B:0", "S:0")</script>
+    </body></html>"""
+    blocks = page_blocks(parse_html(page))
+    assert blocks == ["Home", "Tram line to reach hospital", ARTICLE_TEXT.strip(), "Loading...", "About us"]
+
+
+def test_a_streamed_part_without_its_placeholder_is_read_where_it_is():
+    page = f'<html><body><p>Menu</p><div hidden id="S:1f"><p>{ARTICLE_TEXT}</p></div></body></html>'
+    assert page_blocks(parse_html(page)) == ["Menu", ARTICLE_TEXT.strip()]
+
+
+def test_a_page_that_shows_no_text_shows_the_hidden_wrapper_around_its_text():
+    # Sites hide the page until their fonts and styles load, then show it by script.
+    page = f"""<html><body>
+    <div style="visibility:hidden;min-height:100vh"><h1>Tram line</h1><p>{ARTICLE_TEXT}</p>
+      <div style="display:none"><p>Newsletter popup</p></div></div>
+    <p>Cookie settings</p></body></html>"""
+    assert page_blocks(parse_html(page)) == ["Tram line", ARTICLE_TEXT.strip(), "Cookie settings"]
+
+
+def test_hidden_text_that_is_not_most_of_the_page_stays_hidden():
+    menu = " ".join(f"<li>Section {i}</li>" for i in range(40))
+    article = f'<html><body><ul style="display:none">{menu}</ul><p>{ARTICLE_TEXT}</p></body></html>'
+    assert page_blocks(parse_html(article)) == [ARTICLE_TEXT.strip()]
+    # Nor does a dialog that holds a copy of the article, on a page that shows it.
+    dialog = f'<html><body><p>{ARTICLE_TEXT}</p><div style="display:none" role="dialog"><p>Republish: {ARTICLE_TEXT * 2}</p></div></body></html>'
+    assert page_blocks(parse_html(dialog)) == [ARTICLE_TEXT.strip()]
+    # A page with no text of its own does not show a hidden notice as its text.
+    notice = '<html><body><div hidden><p>Please enable cookies to continue.</p></div></body></html>'
+    assert page_blocks(parse_html(notice)) == []
+
+
+def test_aria_hidden_text_is_on_screen_and_the_model_is_told():
+    # aria-hidden hides from screen readers only: carousel slides, icons, visual copies.
+    page = '<div class="slide" aria-hidden="true"><p>Second slide</p></div><div aria-hidden="false"><p>Shown</p></div>'
+    blocks = dom_blocks(parse_html(page))
+    assert [text for text, _ in blocks] == ["Second slide", "Shown"]
+    assert blocks[0][1].tokens.split() == ["slide", "ariahidden"]
+    assert "ariahidden" not in blocks[1][1].tokens
 
 
 def test_tail_text_after_a_skipped_element_is_kept():
