@@ -114,6 +114,7 @@ MIN_SHOWN_CHARS = 500
 # <div hidden id="S:n">, and a script moves it into the placeholder <template id="B:n">
 # left where it belongs (Next.js and other React 18 sites serve whole articles this way).
 _STREAMED_PART = re.compile(r"S:([0-9a-f]+)")
+_PLACEHOLDERS = etree.XPath(".//template[starts-with(@id, 'B:')]")
 # Text a page's markup holds, but not inside elements no reader sees whatever the styles.
 _VISIBLE_TEXT = etree.XPath(
     ".//text()[not(%s)]" % " or ".join(f"ancestor::{tag}" for tag in sorted(SKIPPED_TAGS)))
@@ -127,13 +128,19 @@ def place_streamed_parts(root: etree._Element, hidden: list[etree._Element]) -> 
     Whether there was any."""
     parts = [(el, match) for el in hidden
              if el.tag == "div" and (match := _STREAMED_PART.fullmatch(el.get("id") or ""))]
+    if not parts:
+        return False
+    # One pass over the page for all placeholders, the first of each id, as getElementById.
+    placeholders: dict[str, etree._Element] = {}
+    for template in _PLACEHOLDERS(root):
+        placeholders.setdefault(template.get("id"), template)
     for part, match in parts:
         part.attrib.pop("hidden", None)
-        placeholder = root.xpath(".//template[@id=$id]", id=f"B:{match.group(1)}")
-        if placeholder and placeholder[0].getparent() is not None:
-            placeholder[0].addprevious(part)  # lxml moves the element; its tail stays behind
-            placeholder[0].getparent().remove(placeholder[0])
-    return bool(parts)
+        placeholder = placeholders.get(f"B:{match.group(1)}")
+        if placeholder is not None and placeholder.getparent() is not None:
+            placeholder.addprevious(part)  # lxml moves the element; its tail stays behind
+            placeholder.getparent().remove(placeholder)
+    return True
 
 
 def shown_by_script(hidden: list[etree._Element], visible_chars: int) -> frozenset:
