@@ -163,6 +163,51 @@ def test_aria_hidden_text_is_on_screen_and_the_model_is_told():
     assert "ariahidden" not in blocks[1][1].tokens
 
 
+# A menu item whose dropdown <div> is never closed, as on a real blog's header: libxml2
+# ignores the </li>, </ul>, </nav> and </header> after it, so everything below would
+# sit inside the menu; browsers close the <div> at </li>.
+UNCLOSED_MENU = """<html><head><meta charset="{charset}"><title>Tram line</title></head><body>
+<header><nav><ul>
+  <li class="menu-item"><div class="dropdown"><a href="#">Life</a>
+    <ul><li><a href="/family">Family</a></li><li><a href="/home">Home</a></li></ul></li>
+  <li class="menu-item"><div class="dropdown"><a href="#">Work</a>
+    <ul><li><a href="/income">Income</a></li></ul></li>
+</ul></nav></header>
+<main><article><h1>Tram line to reach hospital</h1><p>{body}</p></article></main>
+<footer><p>Contact</p></footer>
+</body></html>"""
+
+
+def _facts(page) -> dict:
+    return {text: facts for text, facts in dom_blocks(parse_html(page))}
+
+
+def test_an_element_left_open_in_a_menu_does_not_put_the_article_in_the_menu():
+    facts = _facts(UNCLOSED_MENU.format(charset="utf-8", body=ARTICLE_TEXT))
+    assert list(facts) == ["Life", "Family", "Home", "Work", "Income", "Tram line to reach hospital",
+                           ARTICLE_TEXT.strip(), "Contact"]
+    assert facts["Family"].ancestors[:2] == ("header", "nav")
+    assert facts[ARTICLE_TEXT.strip()].ancestors == ("main", "article")
+    assert facts["Contact"].ancestors == ("footer",)
+
+
+def test_a_page_in_a_declared_legacy_charset_is_mended_too():
+    body = "路面電車が病院まで延びる。" * 8
+    page = UNCLOSED_MENU.format(charset="shift_jis", body=body).encode("shift_jis")
+    assert _facts(page)[body].ancestors == ("main", "article")
+
+
+def test_mending_a_page_keeps_noscript_content_and_what_follows_it():
+    # `<iframe/>` is not self-closing in HTML: read as markup, it would hold the rest of
+    # the page as its text. Inside <noscript> a browser with scripts on reads it as text.
+    page = UNCLOSED_MENU.format(charset="utf-8", body=ARTICLE_TEXT).replace(
+        "<main>", '<noscript><iframe src="https://example.com/tag" /></noscript>'
+                  "<noscript><p>Enable JavaScript for comments.</p></noscript><main>")
+    facts = _facts(page)
+    assert "Enable JavaScript for comments." in facts
+    assert facts[ARTICLE_TEXT.strip()].ancestors == ("main", "article")
+
+
 def test_tail_text_after_a_skipped_element_is_kept():
     page = (
         "<p>Before the script <script>var x = 1;</script>and after it, "

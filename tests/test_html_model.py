@@ -165,6 +165,17 @@ def test_malformed_and_truncated_html_still_gives_the_article():
     assert "Contact us" not in cleaned
 
 
+def test_a_menu_that_leaves_an_element_open_does_not_swallow_the_article():
+    # Each menu item opens a dropdown <div> it never closes: browsers close it at </li>.
+    menu = "".join(f'<li><div class="dropdown"><a href="/{s}">{s.title()}</a></li>'
+                   for s in ("news", "sport", "culture"))
+    markup = page(article_html()).replace('<li><a href="/">Home</a></li>', f'<li><a href="/">Home</a></li>{menu}')
+    document = filterkit.classify(markup)
+    article = [p for p in document.paragraphs if p.text == ARTICLE[0]][0]
+    assert article.dom.ancestors == ("main", "article")
+    _assert_article_only(document.body)
+
+
 def test_missing_and_wrong_charsets_decode_the_text():
     text = ARTICLE[:]
     text[0] = text[0].replace("Tuesday evening", "Tuesday evening at the Café Müller")
