@@ -40,12 +40,12 @@ def body_labels(documents: list[LabelledDocument]) -> np.ndarray:
 
 
 WEIGHTINGS = ("paragraph", "document", "sqrt-words")
-# The weighting each model is trained with. On WCXB's HTML blocks (5 folds grouped by
+# The weighting both models are trained with. On WCXB's HTML blocks (5 folds grouped by
 # domain, each with its best operating point for all pages and articles) weighting each
 # block by the square root of one plus its words gave 0.872 on all pages and 0.957 on
 # articles against 0.871 and 0.955, but it scored the newsletter line of a page with no
 # body 0.28 instead of 0.12, above the 0.15 under which a page comes out empty.
-DEFAULT_WEIGHTING = {"text": "paragraph", "html": "paragraph"}
+DEFAULT_WEIGHTING = "paragraph"
 
 
 def sample_weights(documents: list[LabelledDocument], weighting: str) -> np.ndarray | None:
@@ -75,15 +75,15 @@ def corpus_input(documents: list[LabelledDocument]) -> str:
     return "html" if with_dom else "text"
 
 
-def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str | None = None,
+def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = DEFAULT_WEIGHTING,
         augment: bool = False):
     """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks).
-    `weighting`: see `sample_weights`; None: the input's `DEFAULT_WEIGHTING`.
+    `weighting`: see `sample_weights`.
     `augment`: add the training documents `filterkit.augment` makes from text pages."""
     if augment:
         documents = documents + augmented_documents(documents)
     rows = paragraph_rows([d.document() for d in documents])
-    weights = sample_weights(documents, weighting or DEFAULT_WEIGHTING[corpus_input(documents)])
+    weights = sample_weights(documents, weighting)
     params = {} if weights is None else {"classifier__sample_weight": weights}
     pipeline = make_pipeline(kind, input=corpus_input(documents))
     return pipeline.fit(rows, body_labels(documents), **params)

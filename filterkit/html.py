@@ -60,9 +60,6 @@ def _parse_with_libxml2(markup: str | bytes) -> tuple[etree._Element | None, boo
         markup = encode_utf8(_without_control_characters(markup.removeprefix("\ufeff")))
         encoding = "utf-8"
     else:
-        # Without a byte-order mark a page is in an ASCII-compatible encoding (libxml2
-        # reads no other), where a zero byte is always NUL.
-        markup = markup.replace(b"\x00", b"")
         encoding = None
     # huge_tree: without it libxml2 silently stops parsing at 256 levels of nesting.
     parser = lxml_html.HTMLParser(
@@ -104,8 +101,6 @@ def _as_browsers_build_it(markup: str | bytes) -> str | bytes:
     """
     from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
-    if isinstance(markup, bytes):
-        markup = markup.replace(b"\x00", b"")
     try:
         serialized = LexborHTMLParser(markup, scripting=True, encoding=isinstance(markup, bytes)).html
     except (SelectolaxError, RuntimeError):  # lexbor's "cannot parse": libxml2's tree stands
@@ -149,7 +144,8 @@ codecs.register_error(_C1_CONTROLS, lambda exc: (exc.object[exc.start:exc.end].d
 
 
 def _decoded(data: bytes) -> str | bytes:
-    """The page's text when its encoding is known without libxml2, else its bytes."""
+    """The page's text when its encoding is known without libxml2, else its bytes
+    without NULs."""
     codec = byte_order_mark_codec(data)
     if codec:
         # A byte-order mark names the encoding whatever the page declares, as it does
@@ -164,7 +160,9 @@ def _decoded(data: bytes) -> str | bytes:
         # libxml2 would read Latin-1, and the quotes, dashes and euro signs of
         # Windows-1252 would become control codes.
         return data.decode("cp1252", errors=_C1_CONTROLS)
-    return data
+    # Without a byte-order mark a page is in an ASCII-compatible encoding (libxml2 reads
+    # no other), where a zero byte is always NUL.
+    return data.replace(b"\x00", b"")
 
 
 _CONTROL_SPACES = re.compile(r"[\x0b\x0c\x1c-\x1f]")

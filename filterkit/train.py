@@ -148,7 +148,7 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
             "method": f"{folds}-fold cross-validation grouped by domain (GroupKFold); threshold, "
                       "relative threshold and smoothing chosen on the out-of-fold scores "
                       f"({OBJECTIVES[model_input]})",
-            "sample_weighting": DEFAULT_WEIGHTING[model_input],
+            "sample_weighting": DEFAULT_WEIGHTING,
             "rows": [r.__dict__ | {"gap_closed": r.gap_closed} for r in cv.rows
                      if _on_card(r, model_input)],
         },
