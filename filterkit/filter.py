@@ -139,8 +139,13 @@ class Filter:
 
     def clean_many(self, sources: Iterable, *, format: str = "auto",
                    batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[str]:
-        for document in self.classify_many(sources, format=format, batch_size=batch_size, metadata=False):
-            yield document.body
+        """Each source's article body, as `clean`: the paragraphs `classify` keeps, without
+        naming the junk (its types and reasons are `classify`'s work, and a body has none)."""
+        iterator = iter(sources)
+        while batch := list(islice(iterator, batch_size)):
+            documents = [to_document(source, format, self.limits, metadata=False) for source in batch]
+            for document, settled in zip(documents, self.settle(documents, self.scores(documents))):
+                yield "\n\n".join(text for text, kept in zip(document.texts, settled.kept) if kept)
 
     def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
         """Score a batch of segmented documents, one call per model (text, HTML)."""

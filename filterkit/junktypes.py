@@ -20,7 +20,7 @@ from importlib import resources
 from .document import JUNK_TYPES
 
 _WORD = re.compile(r"\w+")
-_EDGE_SYMBOLS = re.compile(r"^[\W_]+|[\W_]+$")
+_EDGE_SYMBOLS = re.compile(r"[\W_]+")
 _SPACES = re.compile(r"\s+")
 CONTAINS_MAX_WORDS = 40
 TITLE_SIMILARITY = 0.6
@@ -59,6 +59,10 @@ class Lexicon:
                 self.whole.setdefault(normalise_cue_text(phrase), junk_type)
             for phrase in modes.get("contains", []):
                 self.contains.append((phrase.lower(), junk_type))
+        # Most lines open with and contain none of the phrases: one call each tells, before
+        # the loops that find the longest.
+        self._openings = {first: tuple(p for p, _ in phrases) for first, phrases in self.start.items()}
+        self._contained = tuple(p for p, _ in self.contains)
 
     def match(self, text: str) -> Cue | None:
         normalised = normalise_cue_text(text)
@@ -67,11 +71,12 @@ class Lexicon:
         if normalised in self.whole:
             return Cue(self.whole[normalised], normalised)
         best: Cue | None = None
-        for phrase, junk_type in self.start.get(normalised[0], ()):
-            if normalised.startswith(phrase) and _ends_at_word_edge(normalised, len(phrase)):
-                if best is None or len(phrase) > len(best.phrase):
-                    best = Cue(junk_type, phrase)
-        if len(_WORD.findall(normalised)) <= CONTAINS_MAX_WORDS:
+        if normalised.startswith(self._openings.get(normalised[0], ())):
+            for phrase, junk_type in self.start[normalised[0]]:
+                if normalised.startswith(phrase) and _ends_at_word_edge(normalised, len(phrase)):
+                    if best is None or len(phrase) > len(best.phrase):
+                        best = Cue(junk_type, phrase)
+        if any(map(normalised.__contains__, self._contained)) and len(_WORD.findall(normalised)) <= CONTAINS_MAX_WORDS:
             for phrase, junk_type in self.contains:
                 if phrase in normalised and (best is None or len(phrase) > len(best.phrase)):
                     best = Cue(junk_type, phrase)
@@ -81,7 +86,12 @@ class Lexicon:
 def normalise_cue_text(text: str) -> str:
     text = _SPACES.sub(" ", text.strip().lower())
     # Keep '(' as an opening: '(With inputs from agencies)' starts with '(with inputs'.
-    return _EDGE_SYMBOLS.sub("", text) if not text.startswith("(") else text.rstrip(" .")
+    if text.startswith("("):
+        return text.rstrip(" .")
+    # Symbols off both edges; the end's found from the reversed text, as a regex anchored
+    # at the end would try every position.
+    leading, trailing = _EDGE_SYMBOLS.match(text), _EDGE_SYMBOLS.match(text[::-1])
+    return text[leading.end() if leading else 0:len(text) - (trailing.end() if trailing else 0)]
 
 
 def _ends_at_word_edge(text: str, end: int) -> bool:

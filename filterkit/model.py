@@ -22,16 +22,16 @@ def make_pipeline(kind: str = "gbt", *, input: str = "text", window: int = 2,
 
     `gbt`: gradient-boosted trees (the shipped models). `linear`: logistic regression on
     standardised features, the baseline they are compared with. `input`: "text" for
-    paragraphs of text (`ParagraphFeatures` and `CueFeatures`), "html" for the DOM blocks
-    of a page (`BlockFeatures`).
+    paragraphs of text (`ParagraphFeatures`), "html" for the DOM blocks of a page
+    (`BlockFeatures`); both with the cue phrases of `CueFeatures`.
     """
     if input not in MODEL_INPUTS:
         raise ValueError(f"unknown model input {input!r}; expected one of {MODEL_INPUTS}")
     if input == "html":
-        features = BlockFeatures(window=window, random_state=random_state)
+        own = ("blocks", BlockFeatures(window=window, random_state=random_state))
     else:
-        features = FeatureUnion([("paragraph", ParagraphFeatures(window=window, random_state=random_state)),
-                                 ("cues", CueFeatures())], verbose_feature_names_out=False)
+        own = ("paragraph", ParagraphFeatures(window=window, random_state=random_state))
+    features = FeatureUnion([own, ("cues", CueFeatures())], verbose_feature_names_out=False)
     if kind == "gbt":
         classifier = HistGradientBoostingClassifier(
             max_iter=300, learning_rate=0.08, max_leaf_nodes=48, min_samples_leaf=40,

@@ -161,7 +161,7 @@ def _current_feature_version(card: dict[str, Any]) -> str:
     if model_input(card) == "html":
         from .domfeatures import DOM_FEATURE_VERSION
 
-        return f"{FEATURE_VERSION}+dom{DOM_FEATURE_VERSION}"
+        return f"{FEATURE_VERSION}+dom{DOM_FEATURE_VERSION}+cues{CUE_FEATURE_VERSION}"
     return f"{FEATURE_VERSION}+cues{CUE_FEATURE_VERSION}"
 
 

@@ -10,6 +10,7 @@ from filterkit.features import (
     SHAPE_FEATURES, ParagraphFeatures, densest_run, paragraph_rows, shape_features, stoplist, text_shape,
 )
 from filterkit.model import forget_seen_texts, make_pipeline
+from filterkit.segment import to_document
 
 ARTICLE = Document.from_texts([
     "Home", "World", "Sport",
@@ -115,6 +116,25 @@ def test_the_text_model_reads_paragraph_and_cue_features_under_their_own_names()
     assert {"lexical_junk", "cue_comment", "cue_chrome@-1"} <= set(names(features))
     matrix = features.transform(rows)
     assert column(features, matrix, "cue_comment")[7] == 1.0  # Leave a Reply
+
+
+def test_the_html_model_reads_text_dom_and_cue_features_under_their_own_names():
+    page = to_document(
+        "<html><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav><article>"
+        + "".join(f"<p>{p.text}</p>" for p in ARTICLE.paragraphs[3:7])
+        + "</article><section class='comments'><h3>Leave a Reply</h3><p>Your email address will not be "
+          "published.</p></section></body></html>", format="html")
+    texts = [p.text for p in page.paragraphs]
+    labels = [int(p.dom.tag == "p" and "article" in p.dom.ancestors) for p in page.paragraphs]
+    pipeline = make_pipeline("gbt", input="html")
+    rows = paragraph_rows([page, page])
+    features = pipeline[0].fit(rows, labels * 2)
+    assert {"lexical_junk", "markup_junk", "inside_nav", "cue_comment", "cue_comment@-1"} <= set(names(features))
+    matrix = features.transform(rows)
+    reply = texts.index("Leave a Reply")
+    assert column(features, matrix, "cue_comment")[reply] == 1.0
+    assert column(features, matrix, "cue_comment@-1")[reply + 1] == 1.0
+    assert column(features, matrix, "inside_nav")[texts.index("Home")] == 1.0
 
 
 def test_remembered_shapes_are_the_shapes():

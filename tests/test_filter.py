@@ -61,6 +61,18 @@ def test_batches_give_the_same_decisions_as_one_document_at_a_time():
     assert list(f.clean_many(texts)) == [f.clean(t) for t in texts]
 
 
+def test_clean_gives_exactly_the_body_classify_keeps():
+    body = "".join(f"<p>{line}</p>" for line in EXAMPLE_LINES[3:12])
+    page = (f"<html><head><title>{EXAMPLE_LINES[0]}</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+            f"<li><a href='/news'>News</a></li></ul></nav><article><h1>{EXAMPLE_LINES[0]}</h1>{body}</article>"
+            "<footer><p>Copyright 2025. All rights reserved.</p></footer></body></html>")
+    sources = [EXAMPLE, "\n".join(EXAMPLE_LINES[3:]), "", page, page.encode()]
+    f = Filter()
+    bodies = list(f.clean_many(sources, batch_size=2))
+    assert bodies == [f.classify(source).body for source in sources]
+    assert all(bodies[i] for i in (0, 1, 3, 4)) and bodies[2] == ""
+
+
 def test_empty_input_is_an_empty_document_not_an_error():
     doc = filterkit.classify("  \n\n \n")
     assert doc.paragraphs == () and doc.body == "" and doc.junk_ratio == 0.0
