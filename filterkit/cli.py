@@ -369,9 +369,9 @@ def _add_train(commands) -> None:
 
 def _augment_option(parser) -> None:
     parser.add_argument("--augment", action="store_true",
-                        help="text models: also train on each page's body alone and on its body with "
-                             "its own short junk lines moved inside it (filterkit.augment); removes "
-                             "more junk inside articles, keeps less of WCXB's body (docs/model-comparison.md)")
+                        help="also train on each page's body with its own short junk lines moved inside "
+                             "it, and (text pages) on its body alone (filterkit.augment); removes more "
+                             "junk inside articles (docs/model-comparison.md)")
 
 
 def _save_scores_option(parser) -> None:

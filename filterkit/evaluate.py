@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.model_selection import GroupKFold
 
-from .augment import augmented_documents
+from .augment import augmented_corpus
 from .corpus import LabelledDocument
 from .features import paragraph_rows
 from .metrics import WORD, paragraph_prf
@@ -79,9 +79,9 @@ def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = D
         augment: bool = False):
     """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks).
     `weighting`: see `sample_weights`.
-    `augment`: add the training documents `filterkit.augment` makes from text pages."""
+    `augment`: add the training documents `filterkit.augment` makes from the pages."""
     if augment:
-        documents = documents + augmented_documents(documents)
+        documents = augmented_corpus(documents)
     rows = paragraph_rows([d.document() for d in documents])
     weights = sample_weights(documents, weighting)
     params = {} if weights is None else {"classifier__sample_weight": weights}
