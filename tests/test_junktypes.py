@@ -1,5 +1,5 @@
 """Junk types: cues from the lexicon files, titles, inheritance under a heading, shape."""
-from filterkit.junktypes import JunkTyper, load_lexicon
+from filterkit.junktypes import JunkTyper, load_lexicon, normalise_cue_text
 
 
 def types(texts, is_body, title=None, language="English"):
@@ -63,6 +63,17 @@ def test_longest_cue_wins_and_contains_cues_skip_long_paragraphs():
     assert lexicon.match("About J. Williams").junk_type == "meta"
     long_prose = " ".join(["The council said the plan was funded."] * 10) + " All rights reserved by nobody."
     assert lexicon.match(long_prose) is None
+
+
+def test_cue_text_is_compared_lower_cased_with_spaces_and_edge_symbols_folded():
+    assert normalise_cue_text("  »» ALSO   READ:\t«« ") == "also read"
+    assert normalise_cue_text("*** ___ ---") == ""
+    assert normalise_cue_text("_Share_") == "share"
+    assert normalise_cue_text("(With inputs from Agencies) .") == "(with inputs from agencies)"
+    lexicon = load_lexicon(("en",))
+    assert lexicon.match("►► Also Read | Council approves new budget").junk_type == "related"
+    assert lexicon.match("Copyright 2025 Example Media — all rights reserved.").junk_type == "chrome"
+    assert lexicon.match("Alsoread this") is None  # an opening must end at a word's edge
 
 
 def test_a_headline_under_a_navigation_line_is_still_the_title():
