@@ -14,6 +14,11 @@ JUNK_TYPES = ("title", "related", "comment", "chrome", "promo", "meta")
 LABELS = (CONTENT, *JUNK_TYPES)
 
 
+def kept_text(texts, kept) -> str:
+    """The kept paragraphs, unchanged and in order, joined by a blank line: a cleaned body."""
+    return "\n\n".join(text for text, keep in zip(texts, kept) if keep)
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of input, its text exactly as given; from HTML, with its DOM facts
@@ -99,7 +104,8 @@ class Document:
     @property
     def body(self) -> str:
         """The article body: content paragraphs, in order, joined by a blank line."""
-        return "\n\n".join(p.text for p in self.body_paragraphs())
+        self._require_decisions()
+        return kept_text(self.texts, (d.is_content for d in self.decisions))
 
     @property
     def junk_ratio(self) -> float:

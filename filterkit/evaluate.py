@@ -17,6 +17,7 @@ from sklearn.model_selection import GroupKFold
 
 from .augment import augmented_corpus
 from .corpus import LabelledDocument
+from .document import kept_text
 from .features import paragraph_rows
 from .metrics import WORD, paragraph_prf
 from .model import document_scores, make_pipeline
@@ -184,7 +185,7 @@ class Report:
 
     def cleaned_texts(self, documents: list[LabelledDocument]) -> list[str]:
         """Each document's cleaned output: its kept paragraphs joined by a blank line."""
-        return ["\n\n".join(t for t, k in zip(d.texts, kept) if k) for d, kept in zip(documents, self.kept)]
+        return [kept_text(d.texts, kept) for d, kept in zip(documents, self.kept)]
 
     def row(self, rendering: str = "all", page_type: str = "all") -> Row:
         return next(r for r in self.rows if r.rendering == rendering and r.page_type == page_type)

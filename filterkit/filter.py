@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .document import CONTENT, Decision, Document
+from .document import CONTENT, Decision, Document, kept_text
 from .errors import InputError, ModelError
 from .explain import explain as explained
 from .features import detect_language
@@ -128,24 +128,28 @@ class Filter:
         `errors`)."""
         if errors not in ERROR_MODES:
             raise ValueError(f"unknown errors mode {errors!r}; expected one of {ERROR_MODES}")
-        iterator = iter(sources)
-        while batch := list(islice(iterator, batch_size)):
+        for documents in self._read_batches(sources, format, batch_size, metadata, errors):
             if errors == "mark":
-                yield from self.classify_or_mark(
-                    [read_document(s, format, self.limits, metadata=metadata) for s in batch], explain=explain)
-                continue
-            documents = [to_document(source, format, self.limits, metadata=metadata) for source in batch]
-            yield from self.classify_documents(documents, explain=explain)
+                yield from self.classify_or_mark(documents, explain=explain)
+            else:
+                yield from self.classify_documents(documents, explain=explain)
 
     def clean_many(self, sources: Iterable, *, format: str = "auto",
                    batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[str]:
         """Each source's article body, as `clean`: the paragraphs `classify` keeps, without
         naming the junk (its types and reasons are `classify`'s work, and a body has none)."""
+        for documents in self._read_batches(sources, format, batch_size, metadata=False):
+            for document, settled in zip(documents, self.settle(documents, self.scores(documents))):
+                yield kept_text(document.texts, settled.kept)
+
+    def _read_batches(self, sources: Iterable, format: str, batch_size: int, metadata: bool,
+                      errors: str = "raise") -> Iterator[list[Document]]:
+        """The sources as Documents, `batch_size` at a time, read lazily. errors="mark": a
+        source that cannot be read comes as an empty Document saying why (`read_document`)."""
+        read = read_document if errors == "mark" else to_document
         iterator = iter(sources)
         while batch := list(islice(iterator, batch_size)):
-            documents = [to_document(source, format, self.limits, metadata=False) for source in batch]
-            for document, settled in zip(documents, self.settle(documents, self.scores(documents))):
-                yield "\n\n".join(text for text, kept in zip(document.texts, settled.kept) if kept)
+            yield [read(source, format, self.limits, metadata=metadata) for source in batch]
 
     def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
         """Score a batch of segmented documents, one call per model (text, HTML)."""
