@@ -58,7 +58,7 @@ def size_in_bytes(value: str) -> int:
 
 def scraped_pages(wcxb: Path, pages: int) -> list[dict]:
     """{"html": the page, "text": its scraped-text rendering} for `pages` WCXB pages."""
-    from filterkit.corpus import render
+    from filterkit.training.corpus import render
 
     return [{"html": html.decode("utf-8", "replace"), "text": "\n".join(render(html, "trafilatura-recall")[0])}
             for html in sample_pages(wcxb, pages)]
@@ -157,7 +157,7 @@ def _peak_kib(pid: int) -> int:
 def ray_seconds(source: Path, target: Path) -> dict:
     import ray
 
-    from filterkit.integrations.ray import clean_dataset
+    from filterkit.scale.integrations.ray import clean_dataset
 
     start = time.perf_counter()
     # 2 actors of one CPU each, and a third logical CPU for Ray Data's read and write
@@ -176,7 +176,7 @@ def datatrove_seconds(source: Path, target: Path) -> dict:
     from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.writers import JsonlWriter
 
-    from filterkit.integrations.datatrove import FilterkitCleaner
+    from filterkit.scale.integrations.datatrove import FilterkitCleaner
 
     folder = target / "in"
     folder.mkdir(parents=True)

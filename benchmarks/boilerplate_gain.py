@@ -32,11 +32,17 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
-from filterkit.boilerplate import BoilerplateFilter, count_corpus, outside_body, run_lengths
-from filterkit.evaluate import WordCounts, choose_operating_point, cross_validated_scores, report
-from filterkit.features import FEATURE_VERSION
-from filterkit.smooth import Smoother
-from filterkit.train import load_corpus
+from filterkit.decide.smooth import Smoother
+from filterkit.features.text import FEATURE_VERSION
+from filterkit.scale.boilerplate import (
+    BoilerplateFilter,
+    count_corpus,
+    outside_body,
+    run_lengths,
+)
+from filterkit.training.evaluate import WordCounts, cross_validated_scores, report
+from filterkit.training.operating_point import choose_operating_point
+from filterkit.training.train import load_corpus
 
 # Ordered from the most to the least conservative: on a tie the first wins.
 GRID = {

@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits  # noqa: E402  (a scikit-learn depen
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from throughput import SHARED, rate, sample_pages  # noqa: E402
 
-from filterkit.model import forget_seen_texts  # noqa: E402
+from filterkit.model.pipeline import forget_seen_texts  # noqa: E402
 
 
 def peak_memory_mib(extractor: str, wcxb: Path, pages: int, html_model: str | None) -> float:

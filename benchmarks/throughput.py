@@ -31,7 +31,7 @@ SHARED = REPO.parent / "shared"
 
 
 def sample_pages(wcxb: Path, count: int) -> list[bytes]:
-    from filterkit.corpus import wcxb_pages
+    from filterkit.training.corpus import wcxb_pages
 
     pages = wcxb_pages(wcxb)
     step = max(len(pages) // count, 1)
@@ -72,8 +72,8 @@ def main(argv=None) -> int:
     import trafilatura
 
     import filterkit
-    from filterkit.corpus import render
-    from filterkit.model import forget_seen_texts
+    from filterkit.model.pipeline import forget_seen_texts
+    from filterkit.training.corpus import render
 
     html_pages = sample_pages(args.wcxb, args.pages)
     texts = ["\n".join(render(html, "trafilatura-recall")[0]) for html in html_pages]

@@ -12,8 +12,14 @@ scale: `filterkit.batch` (JSON Lines shards on worker processes) and
 """
 from .document import CONTENT, JUNK_TYPES, LABELS, Decision, Document, Paragraph
 from .errors import (
-    FilterkitError, InputError, InputTooLargeError, ModelError, ModelIntegrityError,
-    ModelNotFoundError, ModelVersionError, UntrustedModelError,
+    FilterkitError,
+    InputError,
+    InputTooLargeError,
+    ModelError,
+    ModelIntegrityError,
+    ModelNotFoundError,
+    ModelVersionError,
+    UntrustedModelError,
 )
 from .filter import Filter, classify, clean
 from .limits import DEFAULT_LIMITS, Limits

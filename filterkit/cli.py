@@ -19,23 +19,48 @@ from pathlib import Path
 from typing import IO, Callable, Iterator
 
 from . import __version__
-from .batch import Progress, Shard, clean_shards
-from .boilerplate import BoilerplateCounts, BoilerplateFilter, RecordRelabeller, count_items
-from .corpus import ALL_RENDERINGS, HTML_RENDERING, RENDERINGS, build_corpus
 from .document import Decision, Document, Paragraph
 from .errors import FilterkitError, InputError
 from .explain import explain, explanations
-from .files import READ_ERRORS, STDIN, atomic_output, read_whole, strip_compression
 from .filter import Filter
-from .inspect import MAX_DOCUMENTS, inspect
 from .limits import DEFAULT_LIMITS, Limits
-from .records import (
-    SCORE_DIGITS, Item, classified, error_record, json_line, labelled_record, read_records,
-    rounded_score, source_name,
+from .read import INPUT_FORMATS, to_document
+from .report.inspect import MAX_DOCUMENTS, inspect
+from .scale.batch import Progress, Shard, clean_shards
+from .scale.boilerplate import (
+    BoilerplateCounts,
+    BoilerplateFilter,
+    RecordRelabeller,
+    count_items,
 )
-from .segment import INPUT_FORMATS, to_document
-from .peers import comparison_table
-from .train import compare_with_peers, wcxb_credit, cross_validate, evaluate_model, load_corpus, train
+from .scale.files import (
+    READ_ERRORS,
+    STDIN,
+    atomic_output,
+    read_whole,
+    strip_compression,
+)
+from .scale.records import (
+    SCORE_DIGITS,
+    Item,
+    classified,
+    error_record,
+    json_line,
+    labelled_record,
+    read_records,
+    rounded_score,
+    source_name,
+)
+from .training.corpus import ALL_RENDERINGS, HTML_RENDERING, RENDERINGS, build_corpus
+from .training.peers import comparison_table
+from .training.train import (
+    compare_with_peers,
+    cross_validate,
+    evaluate_model,
+    load_corpus,
+    train,
+    wcxb_credit,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 

@@ -88,6 +88,11 @@ class Document:
         return self.metadata.get("date")
 
     @property
+    def is_html_blocks(self) -> bool:
+        """Whether the paragraphs are the DOM blocks of an HTML page (`filterkit.read.blocks`)."""
+        return bool(self.paragraphs) and self.paragraphs[0].dom is not None
+
+    @property
     def is_classified(self) -> bool:
         return len(self.decisions) == len(self.paragraphs) and bool(self.paragraphs)
 

@@ -25,7 +25,8 @@ from fnmatch import fnmatchcase
 import numpy as np
 
 from .document import Document
-from .features import paragraph_rows
+from .features.text import paragraph_rows
+from .model.score import body_scores
 
 # Background paragraphs per document and orders of the groups: enough for stable values,
 # few enough to stay fast (each pair costs (groups + 1) x paragraphs rows to score).
@@ -134,7 +135,7 @@ def explain_document(pipeline, document: Document, top: int = TOP_REASONS) -> li
     features, model = pipeline[0], pipeline[1:]
     names = list(features.get_feature_names_out())
     matrix = features.transform(paragraph_rows([document]))
-    scores = _body_scores(model, matrix)
+    scores = body_scores(model, matrix)
     effects = group_effects(model, matrix, group_columns(names))
     facts = [_facts(dict(zip(names, row)), len(document.paragraphs)) for row in matrix]
     return [Explanation(float(scores[i]), _top_reasons(effects, i, facts[i], top))
@@ -154,7 +155,7 @@ def group_effects(model, matrix: np.ndarray, columns: dict[str, np.ndarray]) -> 
         for b in background:
             # step k holds the row's own values for the first k groups of `order`
             stacked = np.where(steps[:, None, :], matrix[None, :, :], matrix[b][None, None, :])
-            step_scores = _body_scores(model, stacked.reshape(-1, matrix.shape[1])).reshape(len(steps), -1)
+            step_scores = body_scores(model, stacked.reshape(-1, matrix.shape[1])).reshape(len(steps), -1)
             effects[order] += np.diff(step_scores, axis=0)
     effects /= len(masks) * len(background)
     return dict(zip(keys, effects))
@@ -180,10 +181,6 @@ def _coalition_masks(n_features: int, groups: list[np.ndarray]) -> list[tuple[np
 def _background_rows(n: int) -> np.ndarray:
     """Up to MAX_BACKGROUND rows spread evenly over the document (deterministic)."""
     return np.unique(np.linspace(0, n - 1, min(n, MAX_BACKGROUND)).round().astype(int))
-
-
-def _body_scores(model, matrix: np.ndarray) -> np.ndarray:
-    return model.predict_proba(matrix)[:, list(model.classes_).index(1)]
 
 
 def _top_reasons(effects: dict[str, np.ndarray], row: int, facts: dict, top: int) -> tuple[Reason, ...]:

@@ -1,31 +1,26 @@
-"""Labels → cleaned output: the `Filter` that runs the whole path, and the module-level calls.
+"""The `Filter` that runs the whole path, and the module-level calls.
 
-input → paragraphs (segment) → features + model (score) → smoothing → threshold →
-kept text read again until it settles → junk types → a classified `Document`, whose
-`.body` is the cleaned article.
+input → paragraphs (`read`) → features and model (`model.score`) → operating point and
+settling (`decide`) → junk types → a classified `Document`, whose `.body` is the article.
 """
 from __future__ import annotations
 
-import re
 from itertools import islice
 from typing import Iterable, Iterator
 
 import numpy as np
 
-from .document import CONTENT, Decision, Document, kept_text
+from .decide.junktypes import labelled
+from .decide.operating_point import OperatingPoint
+from .decide.settle import Settled, settle_documents
+from .document import Document, kept_text
 from .errors import InputError, ModelError
 from .explain import explain as explained
-from .features import detect_language
-from .junktypes import JunkTyper, repeats_title
 from .limits import DEFAULT_LIMITS, Limits, within
-from .model import document_scores
-from .modelstore import HTML_MODEL, LoadedModel, load_model, model_input
-from .segment import to_document
-from .settle import MAX_READINGS, Reading, Settled, settle
-from .smooth import Smoother
-from .threshold import check_relative, page_threshold
+from .model.score import document_scores
+from .model.store import HTML_MODEL, LoadedModel, load_model, model_input
+from .read import to_document
 
-_WORD = re.compile(r"\w+")
 DEFAULT_BATCH_SIZE = 64
 ERROR_MODES = ("raise", "mark")
 # Errors that stop a run rather than fail one document.
@@ -41,8 +36,7 @@ class Filter:
     html_model: the same for HTML pages, whose DOM blocks have a model of their own;
         None: the shipped HTML model. Text input always goes to `model`.
     threshold: minimum body score to keep a paragraph, the same on every document; None
-        uses the model card's, lowered on a document the model is unsure of all through
-        to the card's `relative_threshold` share of its best score (`filterkit.threshold`).
+        uses each model card's operating point (`filterkit.decide.operating_point`).
     smoothing: apply the neighbour-smoothing pass with the card's parameters.
     limits: the most one input may hold (`filterkit.limits.Limits`); None: the defaults.
         A larger input raises `InputTooLargeError`. They hold wherever this Filter is
@@ -54,54 +48,50 @@ class Filter:
                  trusted: bool = False, smoothing: bool = True, limits: Limits | None = None):
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
-        self._model_spec = model
+        self._specs = {"text": model, "html": html_model}
+        self._loaded: dict[str, LoadedModel] = {
+            kind: spec for kind, spec in self._specs.items() if isinstance(spec, LoadedModel)}
         self._trusted = trusted
-        self._loaded: LoadedModel | None = model if isinstance(model, LoadedModel) else None
-        self._html_spec = html_model
-        self._html_loaded: LoadedModel | None = html_model if isinstance(html_model, LoadedModel) else None
         self._threshold = threshold
         self.smoothing = smoothing
         self.limits = limits if limits is not None else DEFAULT_LIMITS
-        self._typers: dict[str, JunkTyper] = {}
 
     @property
     def model(self) -> LoadedModel:
-        if self._loaded is None:
-            self._loaded = _reading(load_model(self._model_spec, trusted=self._trusted), "text")
-        return self._loaded
+        """The text model."""
+        return self._model("text")
 
     @property
     def html_model(self) -> LoadedModel:
-        if self._html_loaded is None:
-            self._html_loaded = _reading(load_model(self._html_spec, trusted=self._trusted, name=HTML_MODEL),
-                                         "html")
-        return self._html_loaded
+        """The model for the DOM blocks of HTML pages."""
+        return self._model("html")
+
+    def _model(self, kind: str) -> LoadedModel:
+        if kind not in self._loaded:
+            name = {"html": {"name": HTML_MODEL}}.get(kind, {})
+            self._loaded[kind] = _reading(load_model(self._specs[kind], trusted=self._trusted, **name), kind)
+        return self._loaded[kind]
 
     def model_for(self, document: Document) -> LoadedModel:
         """The HTML model for a page's DOM blocks, the text model for anything else."""
-        return self.html_model if is_html_blocks(document) else self.model
+        return self.html_model if document.is_html_blocks else self.model
+
+    def point_for(self, model: LoadedModel) -> OperatingPoint:
+        """Where this filter cuts `model`'s scores: the card's operating point, or this
+        filter's threshold."""
+        return OperatingPoint.from_card(model.card, threshold=self._threshold, smoothing=self.smoothing)
 
     @property
     def threshold(self) -> float:
-        """The text model's threshold (see `threshold_for`)."""
-        return self.threshold_for(self.model)
+        """The text model's threshold."""
+        return self.point_for(self.model).threshold
 
-    def threshold_for(self, model: LoadedModel) -> float:
-        return self._threshold if self._threshold is not None else float(model.card.get("threshold", 0.5))
-
-    def relative_threshold_for(self, model: LoadedModel) -> float:
-        if self._threshold is not None:
-            return 0.0
-        return check_relative(float(model.card.get("relative_threshold", 0.0)))
-
-    @property
-    def smoother(self) -> Smoother:
-        return self.smoother_for(self.model)
-
-    def smoother_for(self, model: LoadedModel) -> Smoother:
-        if not self.smoothing:
-            return Smoother(weight=0.0)
-        return Smoother(**model.card.get("smoothing", {"weight": 0.0}))
+    def sharing_models(self, threshold: float | None) -> "Filter":
+        """A Filter with this one's models (loaded once, for both) and `threshold`."""
+        other = Filter(self._specs["text"], html_model=self._specs["html"], threshold=threshold,
+                       trusted=self._trusted, smoothing=self.smoothing, limits=self.limits)
+        other._loaded = self._loaded
+        return other
 
     # --- one document ----------------------------------------------------------------
 
@@ -120,7 +110,7 @@ class Filter:
                       batch_size: int = DEFAULT_BATCH_SIZE, explain: bool = False,
                       errors: str = "raise", metadata: bool = True) -> Iterator[Document]:
         """Classify documents lazily, scoring them `batch_size` at a time.
-        `metadata=False`: of HTML pages' metadata, read the title alone (`html_document`).
+        `metadata=False`: of HTML pages' metadata, read the title alone.
 
         errors: "raise" (the first source that cannot be read or classified raises, which
         ends the iteration) or "mark" (it comes out as an empty Document whose `error`
@@ -154,7 +144,7 @@ class Filter:
     def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
         """Score a batch of segmented documents, one call per model (text, HTML)."""
         settled = self.settle(documents, self.scores(documents))
-        classified = [self._labelled(document, s) for document, s in zip(documents, settled)]
+        classified = [labelled(document, s) for document, s in zip(documents, settled)]
         if explain:
             classified = [explained(self.model_for(document).pipeline, document, done)
                           for document, done in zip(documents, classified)]
@@ -167,7 +157,9 @@ class Filter:
         alone, and one that fails comes back empty, its `error` saying why. `seconds`:
         abandon the batch, and then a document alone, after that long (`limits.within`)."""
         readable = [document for document in documents if document.error is None]
-        self._load_models_for(readable)  # loading a model is no document's time
+        for document in readable:  # loading a model is no document's time
+            if document.paragraphs:
+                self.model_for(document)
         try:
             done = within(seconds, "scoring the documents",
                           lambda: self.classify_documents(readable, explain=explain))
@@ -178,11 +170,6 @@ class Filter:
         done = iter(done)
         return [document if document.error is not None else next(done) for document in documents]
 
-    def _load_models_for(self, documents: list[Document]) -> None:
-        for document in documents:
-            if document.paragraphs:
-                self.model_for(document)
-
     def _classify_or_mark_one(self, document: Document, seconds: float | None, explain: bool) -> Document:
         try:
             return within(seconds, "scoring the document",
@@ -192,80 +179,35 @@ class Filter:
         except Exception as exc:
             return failed(exc, "classified")
 
+    # --- the steps ---------------------------------------------------------------------
+
     def scores(self, documents: list[Document]) -> list[np.ndarray]:
         """Each document's body scores, from the model for its kind of input."""
         out: list[np.ndarray] = [np.zeros(0)] * len(documents)
         by_kind: dict[bool, list[int]] = {}
         for i, document in enumerate(documents):
             if document.paragraphs:
-                by_kind.setdefault(is_html_blocks(document), []).append(i)
+                by_kind.setdefault(document.is_html_blocks, []).append(i)
         for members in by_kind.values():
             batch = [documents[i] for i in members]
             for i, scores in zip(members, document_scores(self.model_for(batch[0]).pipeline, batch)):
                 out[i] = scores
         return out
 
-    def settle(self, documents: list[Document], scores: list[np.ndarray]) -> list[Settled]:
-        """Each document's decision on its scores; what a text document keeps is read again
-        until a reading keeps all of it, so that cleaning is idempotent (`filterkit.settle`).
-        An HTML page is read once: its output is text, for the text model."""
-        def text_scores(parts: list[Document]) -> list[np.ndarray]:
-            return document_scores(self.model.pipeline, parts)
+    def settle(self, documents: list[Document], scores: list[np.ndarray],
+               point: OperatingPoint | None = None) -> list[Settled]:
+        """Each document's decision on its scores, at its model's operating point (or at
+        `point`); a text document is read again until it settles (`decide.settle`)."""
+        def point_for(document: Document) -> OperatingPoint:
+            return point or self.point_for(self.model_for(document))
 
-        html = [i for i, document in enumerate(documents) if is_html_blocks(document)]
-        text = [i for i, document in enumerate(documents) if not is_html_blocks(document)]
-        out: list[Settled | None] = [None] * len(documents)
-        for members, most in ((text, MAX_READINGS), (html, 1)):
-            done = settle(text_scores, [documents[i] for i in members], [scores[i] for i in members],
-                          self.reading, max_readings=most)
-            for i, settled in zip(members, done):
-                out[i] = settled
-        return out
+        text_pipeline = self.model.pipeline if any(not d.is_html_blocks for d in documents) else None
+        return settle_documents(text_pipeline, documents, scores, point_for)
 
-    def reading(self, document: Document, scores) -> Reading:
-        """One reading of a document's scores: smoothing, then its threshold."""
-        model = self.model_for(document)
-        smoothed = self.smoother_for(model).smooth(scores)
-        threshold = page_threshold(smoothed, self.threshold_for(model), self.relative_threshold_for(model))
-        # The title is emitted separately: a line repeating a known title is never body.
-        kept = np.array([bool(s >= threshold) and not repeats_title(t, document.title)
-                         for s, t in zip(smoothed, document.texts)], dtype=bool)
-        return Reading(kept, smoothed, threshold)
-
-    def decide(self, document: Document, scores) -> Document:
-        """The decisions on a document's scores, as `classify` makes them (`settle`)."""
-        return self._labelled(document, self.settle([document], [scores])[0])
-
-    def _labelled(self, document: Document, settled: Settled) -> Document:
-        """Junk types and reasons for a settled decision."""
-        texts = document.texts
-        is_body = settled.kept.tolist()
-        typed = self._typer(texts).assign(texts, is_body, document.title)
-        decisions = []
-        for score, threshold, body, dropped_on, junk in zip(settled.scores, settled.thresholds, is_body,
-                                                            settled.dropped_on, typed):
-            if body:
-                decisions.append(Decision(CONTENT, float(score), f"body score {score:.2f}"))
-            elif score >= threshold:
-                decisions.append(Decision(junk.junk_type, float(score), junk.reason))
-            else:
-                again = " once the kept text was read again" if dropped_on > 1 else ""
-                decisions.append(Decision(junk.junk_type, float(score),
-                                          f"body score {score:.2f} < {threshold:.2f}{again}; {junk.reason}"))
-        title = document.title or next(
-            (p.text.strip() for p, d in zip(document.paragraphs, decisions) if d.label == "title"), None)
-        return document.with_decisions(decisions, title=title)
-
-    def _typer(self, texts: list[str]) -> JunkTyper:
-        tokens: list[str] = []
-        for text in texts:
-            tokens += _WORD.findall(text.lower())
-            if len(tokens) >= 400:
-                break
-        language = detect_language(tokens)
-        if language not in self._typers:
-            self._typers[language] = JunkTyper(language)
-        return self._typers[language]
+    def decide(self, document: Document, scores, point: OperatingPoint | None = None) -> Document:
+        """The decisions on a document's scores, as `classify` makes them, at its model's
+        operating point (or at `point`)."""
+        return labelled(document, self.settle([document], [scores], point)[0])
 
 
 def read_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS, *,
@@ -298,11 +240,6 @@ def _reading(loaded: LoadedModel, wanted: str) -> LoadedModel:
     return loaded
 
 
-def is_html_blocks(document: Document) -> bool:
-    """Whether a document holds the DOM blocks of an HTML page (see `filterkit.blocks`)."""
-    return bool(document.paragraphs) and document.paragraphs[0].dom is not None
-
-
 _default: Filter | None = None
 
 
@@ -316,11 +253,7 @@ def default_filter() -> Filter:
 
 def _filter_for(threshold: float | None) -> Filter:
     shared = default_filter()
-    if threshold is None:
-        return shared
-    # Share the loaded models: loading the text model, say, once is the point of `Filter`.
-    return Filter(shared.model, html_model=shared._html_loaded or shared._html_spec,
-                  threshold=threshold)
+    return shared if threshold is None else shared.sharing_models(threshold)
 
 
 def classify(source, *, threshold: float | None = None, format: str = "auto",

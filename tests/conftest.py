@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_MISSING = "../shared (WCXB dev data and seeds) is not beside this checkout; CI has it"
 
 
@@ -76,7 +76,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def shipped_model() -> Path:
     """The shipped model's path; tests that clean with it skip while it is not trained."""
-    from filterkit.modelstore import shipped_model_path
+    from filterkit.model.store import shipped_model_path
 
     path = shipped_model_path()
     if not path.is_file():

@@ -5,7 +5,14 @@ import dataclasses
 
 import pytest
 
-from filterkit.document import CONTENT, JUNK_TYPES, LABELS, Decision, Document, Paragraph
+from filterkit.document import (
+    CONTENT,
+    JUNK_TYPES,
+    LABELS,
+    Decision,
+    Document,
+    Paragraph,
+)
 
 TEXTS = [
     "Hamas says 'no point' to truce talks as Israel plans to capture all of Gaza",

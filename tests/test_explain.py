@@ -12,14 +12,19 @@ from sklearn.pipeline import Pipeline
 
 import filterkit
 from filterkit.cli import main
-from filterkit.corpus import read_labelled
-from filterkit.domfeatures import BlockFeatures
 from filterkit.explain import (
-    FEATURE_GROUPS, OTHER, explain_document, explanations, group_columns, group_effects,
+    FEATURE_GROUPS,
+    OTHER,
+    explain_document,
+    explanations,
+    group_columns,
+    group_effects,
 )
-from filterkit.features import ParagraphFeatures, paragraph_rows
+from filterkit.features.dom import BlockFeatures
+from filterkit.features.text import ParagraphFeatures, paragraph_rows
 from filterkit.filter import default_filter
-from filterkit.segment import to_document
+from filterkit.read import to_document
+from filterkit.training.corpus import read_labelled
 
 pytestmark = pytest.mark.usefixtures("shipped_model")
 

@@ -8,7 +8,7 @@ import filterkit
 from filterkit import Document, Filter, InputError, UntrustedModelError
 from filterkit.document import LABELS
 
-EXAMPLE = (Path(__file__).resolve().parent.parent / "examples" / "scraped-article.txt").read_text(encoding="utf-8")
+EXAMPLE = (Path(__file__).resolve().parents[1] / "examples" / "scraped-article.txt").read_text(encoding="utf-8")
 EXAMPLE_LINES = [line for line in EXAMPLE.splitlines() if line.strip()]
 
 

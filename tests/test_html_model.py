@@ -9,7 +9,6 @@ import sys
 import pytest
 
 import filterkit
-from filterkit.filter import is_html_blocks
 
 ARTICLE = [
     "The city council voted on Tuesday evening to extend the tram line from the central station "
@@ -58,7 +57,7 @@ def _assert_article_only(body: str, paragraphs=ARTICLE) -> None:
 
 def test_an_article_page_is_read_as_its_dom_blocks_and_cleaned_by_the_html_model():
     document = filterkit.classify(page(article_html()))
-    assert document.source_format == "html" and is_html_blocks(document)
+    assert document.source_format == "html" and document.is_html_blocks
     assert document.paragraphs[0].dom.ancestors == ("header",)  # the logo, first in reading order
     _assert_article_only(document.body)
 
@@ -98,7 +97,12 @@ def test_page_metadata_reads_what_trafilatura_reads(wcxb_dir):
     that a trafilatura upgrade that changes its steps shows here."""
     import trafilatura
 
-    from filterkit.html import METADATA_FIELDS, page_metadata, page_title, parse_html
+    from filterkit.read.html import (
+        METADATA_FIELDS,
+        page_metadata,
+        page_title,
+        parse_html,
+    )
 
     authors = 0
     for path in sorted((wcxb_dir / "html").glob("*.html.gz"))[::50]:
@@ -217,7 +221,7 @@ def test_html_is_detected_or_forced(forced):
 
 def test_a_text_model_is_refused_as_the_html_model_and_the_reverse(shipped_model):
     from filterkit.errors import ModelError
-    from filterkit.modelstore import shipped_model_path
+    from filterkit.model.store import shipped_model_path
 
     text_model = shipped_model_path()
     with pytest.raises(ModelError, match="for text input"):

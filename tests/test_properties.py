@@ -112,7 +112,7 @@ def test_cleaning_a_cleaned_seed_article_keeps_it_whole(seeds_dir, seed):
     *((f"000{n}", "page") for n in range(1, 9)),
 ])
 def test_cleaning_a_cleaned_wcxb_article_keeps_it_whole(wcxb_dir, page, rendering):
-    from filterkit.corpus import render
+    from filterkit.training.corpus import render
 
     paragraphs, _ = render(gzip.decompress((wcxb_dir / "html" / f"{page}.html.gz").read_bytes()), rendering)
     assert _lost_on_a_second_pass("\n".join(paragraphs)) == []

@@ -29,11 +29,12 @@ import zstandard
 import filterkit
 from filterkit import Document, Filter, InputError
 from filterkit.errors import InputTooLargeError
-from filterkit.files import numbered_lines, read_whole
 from filterkit.filter import read_document
-from filterkit.html import html_document, page_blocks, parse_html
 from filterkit.limits import DEFAULT_LIMITS, Limits, MiB, within
-from filterkit.segment import decode, to_document
+from filterkit.read import to_document
+from filterkit.read.encoding import decode
+from filterkit.read.html import html_document, page_blocks, parse_html
+from filterkit.scale.files import numbered_lines, read_whole
 
 ARTICLE = (
     "Council approves new cycle lanes\n"
@@ -315,7 +316,7 @@ def test_html_document_without_limits_has_none():
 _MEMORY_PROBE = r"""
 import json, resource
 from filterkit.errors import InputError
-from filterkit.segment import to_document
+from filterkit.read import to_document
 
 def peak_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -411,7 +412,7 @@ def test_a_compressed_document_is_read_no_further_than_max_document_bytes(tmp_pa
 # line is an error after max_record_bytes (64 MiB) held at once, the rest skipped.
 _LINE_PROBE = r"""
 import gzip, json, resource, sys
-from filterkit.files import numbered_lines
+from filterkit.scale.files import numbered_lines
 
 block = b"w" * (1024 * 1024)
 with open(sys.argv[1], "wb") as out:

@@ -35,9 +35,11 @@ with atheris.instrument_imports(include=INSTRUMENTED):
     for package in INSTRUMENTED:  # trafilatura is otherwise imported on first use, uninstrumented
         importlib.import_module(package)
     from filterkit.errors import InputError
-    from filterkit.html import looks_like_html, page_blocks, parse_html
     from filterkit.limits import Limits
-    from filterkit.segment import INPUT_FORMATS, SEGMENT_MODES, decode, segment_text, to_document
+    from filterkit.read import INPUT_FORMATS, to_document
+    from filterkit.read.encoding import decode
+    from filterkit.read.html import looks_like_html, page_blocks, parse_html
+    from filterkit.read.text import SEGMENT_MODES, segment_text
 
 LIMITS = Limits(max_document_bytes=256 * 1024, max_paragraphs=2_000, max_html_elements=5_000,
                 max_html_depth=100)

@@ -1,0 +1,107 @@
+"""Scores → kept paragraphs: the one rule that decides what a document keeps.
+
+An `OperatingPoint` is a model's threshold, relative threshold and smoothing, read from
+its card or set by the user. `Filter`, cross-validation, the operating-point search and
+the inspect report all decide through it.
+
+A fixed threshold empties a page when the model is unsure of all of it (a product page,
+a short notice, a site it has never seen): an empty body is the worst answer a user can
+get. A card's `relative_threshold` lowers a document's threshold to that share of its
+best score, so the paragraphs the model rates highest on the page are kept; a page whose
+best paragraph scores under MIN_PAGE_THRESHOLD is still taken to have no body (a page
+of menus and links only must come out empty).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Sequence
+
+import numpy as np
+
+from ..document import Document
+from .junktypes import repeats_title
+from .smooth import Smoother
+
+# Not chosen by cross-validation: every WCXB page has a body, so keeping something always
+# pays there. Half the usual threshold; on out-of-fold scores it cost 0.001 word F1.
+MIN_PAGE_THRESHOLD = 0.15
+NO_SMOOTHING = Smoother(weight=0.0)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading's decision on a document: the paragraphs kept, their (smoothed) body
+    scores, and the threshold they were held to."""
+
+    kept: np.ndarray
+    scores: np.ndarray
+    threshold: float
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """Where a model's scores are cut.
+
+    threshold: minimum (smoothed) body score to keep a paragraph.
+    relative: lower a document's threshold to this share of its best score (0: off),
+        never under MIN_PAGE_THRESHOLD.
+    smoother: the neighbour-smoothing pass applied to the scores first.
+    """
+
+    threshold: float = 0.5
+    relative: float = 0.0
+    smoother: Smoother = field(default=NO_SMOOTHING)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must lie in [0, 1], got {self.threshold}")
+        if not 0.0 <= self.relative < 1.0:
+            raise ValueError(f"relative_threshold must lie in [0, 1), got {self.relative}")
+
+    @classmethod
+    def from_card(cls, card: dict, *, threshold: float | None = None, smoothing: bool = True) -> "OperatingPoint":
+        """The card's operating point; a user's `threshold` holds on every document
+        (no relative threshold); `smoothing=False` turns the smoothing pass off."""
+        smoother = Smoother(**card.get("smoothing", {"weight": 0.0})) if smoothing else NO_SMOOTHING
+        if threshold is not None:
+            return cls(threshold, 0.0, smoother)
+        return cls(float(card.get("threshold", 0.5)), float(card.get("relative_threshold", 0.0)), smoother)
+
+    def at(self, threshold: float) -> "OperatingPoint":
+        """This point with a fixed `threshold` on every document, as a user's threshold is."""
+        return replace(self, threshold=threshold, relative=0.0)
+
+    def page_threshold(self, smoothed) -> float:
+        """The threshold for one document with these smoothed scores."""
+        return page_threshold(smoothed, self.threshold, self.relative)
+
+    def read(self, document: Document, scores) -> Reading:
+        """One reading of a document's body scores: smoothing, its threshold, and no line
+        that repeats the document's known title (the title is emitted separately)."""
+        smoothed = self.smoother.smooth(scores)
+        threshold = self.page_threshold(smoothed)
+        kept = (smoothed >= threshold) & ~title_repeats(document)
+        return Reading(kept, smoothed, threshold)
+
+    def kept_at(self, document: Document, scores, thresholds: Sequence[float]) -> np.ndarray:
+        """What one reading keeps at each of `thresholds` (in place of this point's own):
+        a (thresholds, paragraphs) mask, for choosing a threshold."""
+        smoothed = self.smoother.smooth(scores)
+        cuts = np.array([page_threshold(smoothed, t, self.relative) for t in thresholds])
+        return (smoothed[None, :] >= cuts[:, None]) & ~title_repeats(document)[None, :]
+
+    def to_dict(self) -> dict:
+        return {"threshold": self.threshold, "relative_threshold": self.relative,
+                "smoothing": self.smoother.to_dict()}
+
+
+def page_threshold(scores, threshold: float, relative: float = 0.0) -> float:
+    """The threshold for one document with these (smoothed) scores."""
+    if not relative or len(scores) == 0:
+        return threshold
+    return min(threshold, max(MIN_PAGE_THRESHOLD, relative * float(np.max(scores))))
+
+
+def title_repeats(document: Document) -> np.ndarray:
+    """Which paragraphs repeat the document's known title."""
+    return np.array([repeats_title(text, document.title) for text in document.texts], dtype=bool)

@@ -1,0 +1,308 @@
+"""HTML page → ordered text blocks, each with the DOM facts the HTML model reads.
+
+A block is the text between two block-level boundaries: a paragraph, a heading, a list
+item, a table cell, a `pre`, or the loose text of a `div`. Its `DomFacts` say where it
+sits (its own tag, the tags and class/id words of its ancestors, depth), how much of it
+is link text, and what the elements around it hold: words, characters, link characters
+and blocks in the subtree of each of its nearest block-level ancestors (the article's
+container holds many words and few links; a menu's, the reverse). Script, style,
+hidden and template nodes never become text, except hidden content the page's own
+scripts show at once (`shown_by_script`). The walk is iterative, so deep nesting cannot
+overflow the stack.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lxml import etree
+
+from ..document import Paragraph
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main menu nav ol p pre "
+    "section summary table tbody td tfoot th thead tr ul".split()
+)
+# Not text a reader or a scraper sees. <noscript> is: script-rendered sites (forums,
+# single-page apps) serve their whole content there for crawlers and readers without
+# JavaScript, and scrapers such as trafilatura read it.
+SKIPPED_TAGS = frozenset(
+    "script style template svg math iframe object embed head select canvas audio video".split()
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_TOKEN = re.compile(r"[a-z]+")
+# Ancestors that say what a block is part of; the model sees each as a flag.
+LANDMARK_TAGS = (
+    "article", "main", "section", "nav", "header", "footer", "aside", "form", "ul", "ol",
+    "li", "table", "blockquote", "figure", "a", "button", "label", "dl", "noscript",
+)
+_LANDMARKS = frozenset(LANDMARK_TAGS)
+_ROLE_TAGS = {"navigation": "nav", "banner": "header", "contentinfo": "footer",
+              "complementary": "aside", "main": "main", "article": "article"}
+MAX_TOKENS = 12  # class/id tokens kept per element: enough for any real class list
+SUBTREE_LEVELS = 4  # block-level ancestors whose subtrees a block's facts describe
+
+
+@dataclass(frozen=True, slots=True)
+class DomFacts:
+    """Where a block sits in its page, and what the page's markup says about it."""
+
+    tag: str                 # the block's own element
+    ancestors: tuple[str, ...]  # landmark tags above it (see LANDMARK_TAGS), outermost first
+    tokens: str              # class/id words of the block and its ancestors, nearest last
+    depth: int               # nesting depth of the block's element
+    link_chars: int          # characters of the block inside <a>
+    links: int               # <a> elements in the block
+    # (words, characters, link characters, blocks) in the subtree of each of the
+    # block's nearest SUBTREE_LEVELS distinct block-level containers, its own element first.
+    subtrees: tuple[tuple[int, int, int, int], ...] = ()
+
+    def to_json(self) -> dict:
+        return {"tag": self.tag, "ancestors": list(self.ancestors), "tokens": self.tokens,
+                "depth": self.depth, "link_chars": self.link_chars, "links": self.links,
+                "subtrees": [list(s) for s in self.subtrees]}
+
+    @classmethod
+    def from_json(cls, record: dict) -> "DomFacts":
+        return cls(str(record["tag"]), tuple(record["ancestors"]), str(record["tokens"]),
+                   int(record["depth"]), int(record["link_chars"]), int(record["links"]),
+                   tuple(tuple(int(v) for v in s) for s in record.get("subtrees", ())))
+
+
+class _Open:
+    """An element the walk is inside: what it inherits from its ancestors (landmarks,
+    class/id words, nearest block-level container), and, for a block-level element,
+    what its subtree has shown so far."""
+
+    __slots__ = ("tag", "landmarks", "tokens", "container", "parent_container",
+                 "words", "chars", "link_chars", "blocks")
+
+    def __init__(self, tag: str, attrs, parent: "_Open | None") -> None:
+        self.tag = tag
+        landmark = _landmark(tag, attrs)
+        inherited = parent.landmarks if parent else ()
+        self.landmarks = (*inherited, landmark) if landmark else inherited
+        own = _element_tokens(attrs.get("class", ""), attrs.get("id", ""), attrs.get("role"),
+                              attrs.get("aria-hidden") == "true")
+        above = parent.tokens if parent else ""
+        self.tokens = f"{above} {own}" if above and own else above or own
+        self.parent_container = parent.container if parent else None
+        self.container = self if tag in BLOCK_TAGS else self.parent_container
+        self.words = self.chars = self.link_chars = self.blocks = 0
+
+    def count(self, words: int, chars: int, link_chars: int, blocks: int = 1) -> None:
+        self.words += words
+        self.chars += chars
+        self.link_chars += link_chars
+        self.blocks += blocks
+
+    def close(self) -> None:
+        """Leaving a block-level element: its subtree is complete; add it to its container's."""
+        if self.container is self and self.parent_container is not None:
+            self.parent_container.count(self.words, self.chars, self.link_chars, self.blocks)
+
+    def subtree(self) -> tuple[int, int, int, int]:
+        return (self.words, self.chars, self.link_chars, self.blocks)
+
+
+# A page showing less text than this shows next to none; and a hidden notice on such a
+# page, shorter than this, stays hidden.
+MIN_SHOWN_CHARS = 500
+# React's streamed rendering sends a server-rendered part of the page late, as
+# <div hidden id="S:n">, and a script moves it into the placeholder <template id="B:n">
+# left where it belongs (Next.js and other React 18 sites serve whole articles this way).
+_STREAMED_PART = re.compile(r"S:([0-9a-f]+)")
+_PLACEHOLDERS = etree.XPath(".//template[starts-with(@id, 'B:')]")
+# Text a page's markup holds, but not inside elements no reader sees whatever the styles.
+_VISIBLE_TEXT = etree.XPath(
+    ".//text()[not(%s)]" % " or ".join(f"ancestor::{tag}" for tag in sorted(SKIPPED_TAGS)))
+_TEXT = etree.XPath("string()")
+
+
+def place_streamed_parts(root: etree._Element, hidden: list[etree._Element]) -> bool:
+    """Move each streamed part of a React page among the `hidden` elements
+    (`<div hidden id="S:n">`) into its placeholder (`<template id="B:n">`), shown, as the
+    page's script does on arrival; a part without its placeholder is shown where it is.
+    Whether there was any."""
+    parts = [(el, match) for el in hidden
+             if el.tag == "div" and (match := _STREAMED_PART.fullmatch(el.get("id") or ""))]
+    if not parts:
+        return False
+    # One pass over the page for all placeholders, the first of each id, as getElementById.
+    placeholders: dict[str, etree._Element] = {}
+    for template in _PLACEHOLDERS(root):
+        placeholders.setdefault(template.get("id"), template)
+    for part, match in parts:
+        part.attrib.pop("hidden", None)
+        placeholder = placeholders.get(f"B:{match.group(1)}")
+        if placeholder is not None and placeholder.getparent() is not None:
+            placeholder.addprevious(part)  # lxml moves the element; its tail stays behind
+            placeholder.getparent().remove(placeholder)
+    return True
+
+
+def shown_by_script(hidden: list[etree._Element], visible_chars: int) -> frozenset:
+    """On a page that shows next to no text (`visible_chars`), the one element among the
+    `hidden` ones that holds most of its text, if any: a page is not served to show
+    nothing, so its scripts show that element at once (sites keep the page invisible
+    until their styles load). A page that shows its text keeps its hidden parts hidden,
+    however large: menus, and dialogs that hold a copy of the article."""
+    if not hidden or visible_chars >= MIN_SHOWN_CHARS:
+        return frozenset()
+    # string() counts the text of scripts inside too: an upper bound, exact text only for
+    # the one candidate.
+    bounds = [len(_TEXT(element)) for element in hidden]
+    largest = max(range(len(hidden)), key=bounds.__getitem__)
+    rest = max(visible_chars + sum(bounds) - bounds[largest], MIN_SHOWN_CHARS)
+    if bounds[largest] <= rest:
+        return frozenset()
+    chars = sum(len(text.strip()) for text in _VISIBLE_TEXT(hidden[largest]))
+    return frozenset([hidden[largest]]) if chars > rest else frozenset()
+
+
+def is_hidden(attrs) -> bool:
+    """Whether an element's attributes (`element.attrib`) hide it from the screen.
+    aria-hidden does not: it hides an element from screen readers only (carousel slides,
+    icons, a visual copy of a heading), so it is one of the block's class/id words."""
+    return "hidden" in attrs or ("style" in attrs and bool(_HIDDEN_STYLE.search(attrs["style"])))
+
+
+@lru_cache(maxsize=4096)  # a page repeats its class lists, and a site its pages'
+def _element_tokens(classes: str, ident: str, role: str | None, aria_hidden: bool = False) -> str:
+    """An element's class/id words (its role, and whether it is aria-hidden), space-separated."""
+    words = _TOKEN.findall(f"{classes} {ident}".lower())[:MAX_TOKENS]
+    if role:
+        words.append(f"role{role.lower()}")
+    if aria_hidden:
+        words.append("ariahidden")
+    return " ".join(words)
+
+
+def _landmark(tag: str, attrs) -> str | None:
+    if tag in _LANDMARKS:
+        return tag
+    return _ROLE_TAGS.get((attrs.get("role") or "").lower())
+
+
+class _BlockWriter:
+    """Collects the text of the block being read and emits it at the next boundary."""
+
+    def __init__(self) -> None:
+        # (text, its DomFacts but the subtrees, the container whose subtrees they are)
+        self.blocks: list[tuple[str, dict, _Open | None]] = []
+        self.pieces: list[str] = []
+        self.link_chars = 0
+        self.links = 0
+
+    def add(self, text: str, in_link: bool) -> None:
+        self.pieces.append(text)
+        if in_link:
+            self.link_chars += len(text.strip())
+
+    def flush(self, stack: list[_Open]) -> None:
+        if not self.pieces:
+            self.links = 0  # an <a> around this boundary counts for neither side's block
+            return
+        words = "".join(self.pieces).split()
+        if words:
+            text = " ".join(words)  # runs of whitespace become one space, as on screen
+            top = stack[-1] if stack else None
+            owner = top.container if top else None
+            link_chars = min(self.link_chars, len(text))
+            if owner is not None:
+                owner.count(len(words), len(text), link_chars)
+            facts = dict(
+                tag=owner.tag if owner else "body",
+                ancestors=top.landmarks if top else (),
+                tokens=top.tokens if top else "",
+                depth=len(stack),
+                link_chars=link_chars,
+                links=self.links,
+            )
+            self.blocks.append((text, facts, owner))
+        self.pieces.clear()
+        self.link_chars = 0
+        self.links = 0
+
+
+def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
+    """Every visible block of text on the page, in document order, with its DOM facts.
+
+    Hidden content the page's scripts show at once is read as shown: a React page's
+    streamed parts, moved into place (`place_streamed_parts`, which changes `root`), and
+    on a page that shows next to no text, the hidden element that holds most of it
+    (`shown_by_script`)."""
+    blocks, hidden = _walk(root)
+    if place_streamed_parts(root, hidden):
+        blocks, hidden = _walk(root)
+    shown = shown_by_script(hidden, sum(len(text) for text, _, _ in blocks))
+    if shown:
+        blocks, _ = _walk(root, shown)
+    # Subtrees are complete only now that the walk has left every element (lxml's
+    # tree closes what the page left open, so each start has its end).
+    return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)))
+            for text, facts, owner in blocks]
+
+
+def _walk(root: etree._Element, shown: frozenset = frozenset()):
+    """The blocks of text (text, DOM facts but the subtrees, container) of the page, and
+    the outermost hidden elements the walk skipped (but those `shown`)."""
+    writer = _BlockWriter()
+    stack: list[_Open] = []
+    open_links = 0
+    skipped = None
+    hidden = []
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if event == "start":
+            attrs = element.attrib
+            if tag in SKIPPED_TAGS or not tag or (is_hidden(attrs) and element not in shown):
+                if tag and tag not in SKIPPED_TAGS:
+                    hidden.append(element)
+                walker.skip_subtree()
+                skipped = element  # lxml may or may not send its "end": ignore it
+                if element.tail:
+                    writer.add(element.tail, open_links > 0)
+                continue
+            if tag in BLOCK_TAGS:
+                writer.flush(stack)
+            stack.append(_Open(tag, attrs, stack[-1] if stack else None))
+            if tag == "a":
+                open_links += 1
+                writer.links += 1
+            if element.text:
+                writer.add(element.text, open_links > 0)
+        elif element is skipped:
+            skipped = None
+        else:
+            if tag in BLOCK_TAGS:
+                writer.flush(stack)
+            stack.pop().close()
+            if tag == "a":
+                open_links -= 1
+            if element.tail:
+                writer.add(element.tail, open_links > 0)
+    writer.flush(stack)
+    return writer.blocks, hidden
+
+
+def _distinct_subtrees(owner: _Open | None) -> tuple[tuple[int, int, int, int], ...]:
+    """The first SUBTREE_LEVELS distinct subtrees from the block's own container up: a
+    wrapper that holds nothing more than the element inside it is the same container."""
+    subtrees: list[tuple[int, int, int, int]] = []
+    container = owner
+    while container is not None:
+        subtree = container.subtree()
+        if not subtrees or subtree != subtrees[-1]:
+            subtrees.append(subtree)
+            if len(subtrees) == SUBTREE_LEVELS:
+                break
+        container = container.parent_container
+    return tuple(subtrees)
+
+
+def block_paragraphs(blocks: list[tuple[str, DomFacts]]) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(text, i, dom=facts) for i, (text, facts) in enumerate(blocks))

@@ -1,0 +1,52 @@
+"""Bytes → str for plain text: UTF-8, or UTF-16/32 with a byte-order mark; nothing guessed."""
+from __future__ import annotations
+
+from ..errors import InputError
+
+BYTE_ORDER_MARKS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
+                    (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def byte_order_mark_codec(data: bytes) -> str | None:
+    """The codec a leading byte-order mark names, or None."""
+    return next((codec for bom, codec in BYTE_ORDER_MARKS if data.startswith(bom)), None)
+
+
+def decode(data: bytes) -> str:
+    """Decode bytes as UTF-8 (or UTF-16/32 with a byte-order mark); refuse anything else.
+
+    Plain text carries no charset, and guessing one is often wrong: charset detectors
+    read Windows-1252 French as Windows-1250 ('naïve' becomes 'naďve') and UTF-8 cut
+    mid-character as Shift-JIS. So text in another encoding is refused with an
+    `InputError` that says how to decode it, never turned into mojibake; HTML bytes are
+    read with the page's own charset instead (`filterkit.html.parse_html`).
+    """
+    return _decode(data, byte_order_mark_codec(data) or "utf-8")
+
+
+def _decode(data: bytes, codec: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        name = codec.upper().removesuffix("-SIG")
+        if exc.end == len(data) and exc.reason in ("unexpected end of data", "truncated data"):
+            problem = f"input ends in the middle of a {name} character (byte {exc.start:,}): it was cut short"
+        else:
+            problem = f"input is not valid {name} (byte {exc.start:,}: {data[exc.start:exc.start + 4]!r})"
+        raise InputError(
+            f"{problem}. Plain text in another encoding is not guessed: decode it first "
+            "(Windows-1252 or Latin-1: data.decode('cp1252')) and pass the str, or pass "
+            "HTML, whose charset is read from the page"
+        ) from exc
+
+
+def encode_utf8(text: str) -> bytes:
+    """`text` as UTF-8; `InputError` for a lone surrogate, which no UTF-8 file can hold."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"the text is not valid Unicode: character {exc.start:,} is {text[exc.start]!r}, half of "
+            "a UTF-16 surrogate pair (was it cut mid-character or decoded with surrogateescape?)"
+        ) from exc
+

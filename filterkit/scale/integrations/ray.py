@@ -1,0 +1,74 @@
+"""Ray Data: clean a column of text or HTML over a Ray cluster.
+
+    import ray
+    from .ray import clean_dataset
+
+    ds = ray.data.read_json("s3://bucket/shards/")           # records with a "text" column
+    clean_dataset(ds, column="text", concurrency=16).write_json("s3://bucket/clean/")
+
+`clean_dataset` is `Dataset.map_batches` with `Cleaner`, a callable class: Ray runs it as
+a pool of `concurrency` actors, each loading the model once, and hands each a batch of
+rows. Every row keeps its columns and gains what `filterkit clean --jsonl` adds to a
+record: `body`, `title`, `junk_ratio`, `empty`, plus `error` (null, or why the row could
+not be read: its column is not a string, say; the other new columns are then null) and,
+with `paragraphs=True`, `paragraphs` as a JSON string ([{index, label, score, text}]).
+A `title` column, when there is one, is the document's known title, as in JSONL records.
+filterkit must be installed where the actors run (on every node, or through a runtime_env).
+"""
+from __future__ import annotations
+
+import json
+
+from ...filter import Filter
+from ...limits import Limits
+from ..records import Item, classified, cleaned_fields, text_item
+from . import require
+
+ADDED_COLUMNS = ("body", "title", "junk_ratio", "empty", "error")
+
+
+class Cleaner:
+    """For `Dataset.map_batches` (batch_format="numpy"): cleans the `column` of each batch.
+
+    The options are `Filter`'s (model, threshold, trusted, limits) and the input format;
+    the model is loaded when the actor starts, once. A row over one of the limits (its
+    time `max_seconds` included) gets an `error`, as in JSONL records."""
+
+    def __init__(self, column: str = "text", *, model=None, threshold: float | None = None,
+                 trusted: bool = False, format: str = "auto", paragraphs: bool = False,
+                 limits: Limits | None = None):
+        self.column = column
+        self.format = format
+        self.paragraphs = paragraphs
+        self.filter = Filter(model, threshold=threshold, trusted=trusted, limits=limits)
+        self.filter.model
+
+    def __call__(self, batch: dict) -> dict:
+        import numpy as np
+
+        values = batch[self.column]
+        titles = batch.get("title", [None] * len(values))
+        limits = self.filter.limits
+        items = [text_item(Item(self.column, number), value, self.format, limits, title, self.column)
+                 for number, (value, title) in enumerate(zip(values, titles))]
+        added = {name: [] for name in ADDED_COLUMNS + (("paragraphs",) if self.paragraphs else ())}
+        for item, document in classified(self.filter, items):
+            fields = cleaned_fields(document, self.paragraphs) if document is not None else {}
+            if "paragraphs" in fields:
+                fields["paragraphs"] = json.dumps(fields["paragraphs"], ensure_ascii=False)
+            fields["error"] = item.error
+            for name, column in added.items():
+                column.append(fields.get(name))
+        return {**batch, **{name: np.array(column, dtype=object) for name, column in added.items()}}
+
+
+def clean_dataset(dataset, column: str = "text", *, concurrency: int = 2, batch_size: int = 256,
+                  num_cpus: float = 1, **options):
+    """`dataset` with every row cleaned by a pool of `concurrency` `Cleaner` actors, each
+    reserving `num_cpus`: leave CPUs free for the dataset's read and write tasks.
+
+    options: `Cleaner`'s keyword arguments (model, threshold, trusted, limits, format, paragraphs)."""
+    require("ray.data", "ray")
+    return dataset.map_batches(Cleaner, fn_constructor_args=(column,), fn_constructor_kwargs=options,
+                               batch_size=batch_size, batch_format="numpy", concurrency=concurrency,
+                               num_cpus=num_cpus)

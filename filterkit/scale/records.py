@@ -1,0 +1,173 @@
+"""Records ↔ documents: JSON Lines records read as documents, classified in batches, and
+written back as records. Shared by the command line, the batch engine and the
+integrations, so that every path turns a record into the same output.
+
+An `Item` is one input document as read: where it came from, its record, and its
+`Document` or the reason it has none. A failed item never reaches the model; it
+becomes an error record (`{...its fields, "error": ..., "line": N}`) and the run goes on.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Iterable, Iterator
+
+from ..document import Decision, Document, Paragraph
+from ..errors import InputError
+from ..filter import DEFAULT_BATCH_SIZE, Filter, read_document
+from ..limits import DEFAULT_LIMITS, Limits
+from .files import Line, numbered_lines, source_name
+
+SCORE_DIGITS = 4
+
+
+@dataclass
+class Item:
+    """One input document as read: where it came from, and its Document or why there is none."""
+
+    source: str
+    line: int | None = None
+    record: dict | None = None
+    document: Document | None = None
+    error: str | None = None
+
+    @property
+    def where(self) -> str:
+        return self.source if self.line is None else f"{self.source}:{self.line}"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def read_records(paths: Iterable[str], field: str, format: str,
+                 limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Each non-blank line of each JSONL file one record, read as it is needed, within
+    `limits` (see `filterkit.files.numbered_lines`)."""
+    for path in paths:
+        for number, line in numbered_lines(path, limits):
+            if is_record(line):
+                yield record_item(Item(source_name(path), number), line, field, format, limits)
+
+
+def is_record(line: Line) -> bool:
+    """Whether `line` stands for a record (an output line): all but blank lines do."""
+    return not isinstance(line, bytes) or bool(line.strip())
+
+
+def record_item(item: Item, line: Line, field: str, format: str, limits: Limits) -> Item:
+    """The record on `line` and its document, or the reason it has none."""
+    if isinstance(line, InputError):
+        item.error = str(line)
+        return item
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as exc:  # ValueError includes UnicodeDecodeError
+        item.error = f"not valid JSON: {exc}"
+        return item
+    if not isinstance(record, dict):
+        item.error = f"the record is {_describe(record)}, not an object"
+        return item
+    item.record = record
+    if field not in record:
+        item.error = f"the record has no {field!r} field"
+        return item
+    return text_item(item, record[field], format, limits, record.get("title"), field)
+
+
+def text_item(item: Item, value, format: str, limits: Limits, title=None, field: str = "text") -> Item:
+    """`value` (text or HTML, str or bytes) read as the item's document within `limits`,
+    `max_seconds` included; `title`, when a non-blank string, is the document's known title."""
+    if not isinstance(value, (str, bytes)):
+        item.error = f"the {field!r} field is {_describe(value)}, not a string"
+        return item
+    document = read_document(value, format, limits, seconds=limits.max_seconds)
+    if document.error is not None:
+        item.error = document.error
+        return item
+    item.document = replace(document, title=title) if isinstance(title, str) and title.strip() else document
+    return item
+
+
+def _describe(value) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number",
+             float: "number", type(None): "null"}
+    name = names.get(type(value))
+    return f"a JSON {name}" if name else f"a {type(value).__name__}"
+
+
+# --- classifying -----------------------------------------------------------------------------
+
+
+def classified(filter: Filter, items: Iterable[Item],
+               batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[Item, Document | None]]:
+    """Each item with its classified document (None for a failed item), in input order.
+
+    Items are classified `batch_size` documents at a time; failed items never reach the
+    model, so one bad record cannot break its batch. Should the model fail on a batch,
+    or take longer than the filter's `max_seconds`, its documents are classified one by
+    one (each within `max_seconds`) and those that fail become failed items."""
+    items = iter(items)
+    while batch := list(islice(items, batch_size)):
+        readable = [item for item in batch if item.document is not None]
+        documents = filter.classify_or_mark([item.document for item in readable],
+                                            seconds=filter.limits.max_seconds)
+        done = {}
+        for item, document in zip(readable, documents):
+            if document.error is None:
+                done[id(item)] = document
+            else:
+                item.error, item.document = document.error, None
+        for item in batch:
+            yield item, done.get(id(item))
+
+
+# --- output records --------------------------------------------------------------------------
+
+
+def json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def rounded_score(decision: Decision) -> float:
+    return round(decision.score, SCORE_DIGITS)
+
+
+def paragraph_json(paragraph: Paragraph, decision: Decision) -> dict:
+    return {"index": paragraph.index, "label": decision.label, "score": rounded_score(decision),
+            "reason": decision.reason, "text": paragraph.text}
+
+
+def cleaned_fields(document: Document, paragraphs: bool) -> dict:
+    """What cleaning adds to a record: body, title, author, date (from an HTML page's
+    metadata, else null), junk_ratio, empty (and paragraphs)."""
+    fields = {"body": document.body, "title": document.title, "author": document.author,
+              "date": document.date, "junk_ratio": round(document.junk_ratio, SCORE_DIGITS),
+              "empty": not document.paragraphs}
+    if paragraphs:
+        fields["paragraphs"] = [paragraph_json(p, d) for p, d in document.labelled()]
+    return fields
+
+
+def clean_record(item: Item, document: Document, paragraphs: bool) -> dict:
+    return {**item.record, **cleaned_fields(document, paragraphs)}
+
+
+def labelled_record(item: Item, document: Document, field: str) -> dict:
+    """The labelled-corpus record `filterkit train` reads."""
+    record = {k: v for k, v in item.record.items() if k != field}
+    return {"id": record.get("id", item.where), **record, "title": document.title,
+            "paragraphs": [labelled_paragraph(p, d) for p, d in document.labelled()]}
+
+
+def labelled_paragraph(paragraph: Paragraph, decision: Decision) -> dict:
+    """A paragraph of a labelled record; an HTML block keeps its DOM facts, which the HTML
+    model is trained on."""
+    entry = {"text": paragraph.text, "label": decision.label, "score": rounded_score(decision)}
+    if paragraph.dom is not None:
+        entry["dom"] = paragraph.dom.to_json()
+    return entry
+
+
+def error_record(item: Item) -> dict:
+    return {**(item.record or {}), "error": item.error, "line": item.line}

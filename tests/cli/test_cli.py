@@ -1,0 +1,284 @@
+"""The `filterkit` command line, end to end: each test runs `python -m filterkit` in a
+subprocess on realistic scraped articles and checks what a user sees: output, stderr,
+exit status. Subprocesses are slow (about a second of imports each), so each test
+makes one call and checks everything about it."""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import filterkit
+from filterkit.document import LABELS
+from filterkit.training.corpus import read_labelled
+
+# The filterkit under test (checkout or installed, see conftest.py) is the one the
+# subprocesses import, whatever their working directory.
+_LOCATION = Path(importlib.util.find_spec("filterkit").origin).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    p for p in (str(_LOCATION), os.environ.get("PYTHONPATH", "")) if p)}
+
+TITLE = "Council approves new cycle lanes for the city centre"
+BODY = [
+    "The city council voted on Tuesday night to build eleven kilometres of protected cycle "
+    "lanes through the centre, ending a debate that has divided residents and shop owners "
+    "for more than two years.",
+    "The plan, which will cost an estimated 14 million euros, replaces two lanes of traffic "
+    "on the main ring road with separated bike paths and widens pavements outside the "
+    "central station. Work is expected to begin in the autumn and last eighteen months.",
+    "Supporters say the lanes will cut congestion and make the streets safer for children "
+    "cycling to school. \u201cThis is the most important transport decision the city has "
+    "taken in a generation,\u201d said councillor Maria Lopez, who chairs the transport committee.",
+    "Opponents, including the local chamber of commerce, warned that removing parking spaces "
+    "would hurt small businesses that depend on passing trade. The chamber said it would "
+    "study the decision before deciding whether to challenge it in court.",
+    "A public consultation last year drew more than six thousand responses, with a narrow "
+    "majority in favour of the scheme. The council has promised to publish monthly updates "
+    "on the construction timetable.",
+]
+# Scraper output: one paragraph per line, the page's chrome around the article.
+ARTICLE = "\n".join([
+    "Home | News | Sport | Business | Opinion | Sign in",
+    TITLE,
+    "By Jane Smith | 12 March 2024, 18:42 | 4 min read",
+    *BODY,
+    "Share this article: Facebook | Twitter | Email",
+    "Related: Bus fares to rise by 10% in April",
+    "Related: New river bridge opens to traffic after two-year delay",
+    "Sign up to our morning newsletter and get the day's headlines in your inbox.",
+    "\u00a9 2024 The Daily Courier. All rights reserved.",
+]) + "\n"
+# The same article as a web page that declares a legacy charset.
+PAGE = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="windows-1252">
+<title>{TITLE} | The Daily Courier</title></head>
+<body>
+<header><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav></header>
+<main><article>
+<h1>{TITLE}</h1>
+<p class="byline">By Jane Smith, 12 March 2024</p>
+{"".join(f"<p>{p}</p>" for p in BODY)}
+</article>
+<aside><h2>Related stories</h2><ul><li><a href="/a">Bus fares to rise in April</a></li></ul></aside>
+</main>
+<footer><p>\u00a9 2024 The Daily Courier. All rights reserved.</p></footer>
+</body></html>
+"""
+
+
+def filterkit_cli(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """Run `python -m filterkit ARGS`; stdout and stderr decoded as UTF-8."""
+    done = subprocess.run([sys.executable, "-m", "filterkit", *args], input=stdin, cwd=cwd,
+                          env=ENV, capture_output=True, timeout=600)
+    return subprocess.CompletedProcess(done.args, done.returncode,
+                                       done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
+
+
+def assert_clean_error(result, status: int, *phrases: str) -> None:
+    """A failure as the user should see it: the status, a one-line-per-problem message, no traceback."""
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("filterkit") or result.stderr.startswith("usage: filterkit")
+    for phrase in phrases:
+        assert phrase in result.stderr
+
+
+@pytest.fixture
+def article_file(tmp_path: Path) -> Path:
+    path = tmp_path / "cycle-lanes.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+# --- errors: no model needed ----------------------------------------------------------------
+
+
+def test_version(tmp_path):
+    result = filterkit_cli("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"filterkit {filterkit.__version__}"
+
+
+def test_threshold_outside_0_1_is_a_usage_error(tmp_path, article_file):
+    result = filterkit_cli("clean", "--threshold", "1.5", str(article_file), cwd=tmp_path)
+    assert_clean_error(result, 2, "usage: filterkit clean", "--threshold", "between 0 and 1")
+    assert result.stdout == ""
+
+
+def test_missing_file_is_reported_without_traceback(tmp_path):
+    result = filterkit_cli("clean", "no-such-article.txt", cwd=tmp_path)
+    assert_clean_error(result, 2, "filterkit: error: no-such-article.txt: No such file or directory")
+    assert result.stdout == ""
+
+
+def test_untrusted_model_is_refused_with_a_pointer_to_trust_model(tmp_path, article_file):
+    model = tmp_path / "downloaded.joblib"
+    model.write_bytes(b"a pickle from somewhere")
+    card = {"format_version": 1, "feature_version": 1, "sha256": "0" * 64,
+            "versions": {"scikit-learn": "1.9.0", "numpy": "2.0.0"}}
+    (tmp_path / "downloaded.json").write_text(json.dumps(card), encoding="utf-8")
+    result = filterkit_cli("clean", "--model", str(model), str(article_file), cwd=tmp_path)
+    assert_clean_error(result, 1, "filterkit: error: Refusing to load", "--trust-model")
+    assert result.stdout == ""
+
+
+# --- clean ----------------------------------------------------------------------------------
+
+
+def test_clean_from_stdin_writes_the_body_to_stdout(tmp_path, shipped_model):
+    result = filterkit_cli("clean", cwd=tmp_path, stdin=ARTICLE.encode("utf-8"))
+    assert result.returncode == 0, result.stderr
+    body = result.stdout
+    assert body.endswith("\n") and not body.endswith("\n\n")
+    paragraphs = body.rstrip("\n").split("\n\n")
+    assert set(paragraphs) <= set(ARTICLE.splitlines())  # kept paragraphs are never rewritten
+    assert all(p in paragraphs for p in BODY[1:4])
+    assert "Home | News | Sport | Business | Opinion | Sign in" not in body
+    assert "All rights reserved" not in body
+
+
+def test_clean_one_file_to_an_output_file(tmp_path, shipped_model, article_file):
+    out = tmp_path / "bodies" / "cycle-lanes.body.txt"
+    result = filterkit_cli("clean", str(article_file), "-o", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    body = out.read_text(encoding="utf-8")
+    assert all(p in body for p in BODY[1:4])
+    assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
+
+
+def test_clean_several_files_text_and_html_into_a_directory(tmp_path, shipped_model, article_file):
+    page = tmp_path / "cycle-lanes-page.html"
+    page.write_bytes(PAGE.encode("cp1252"))  # curly quotes are single cp1252 bytes
+    result = filterkit_cli("clean", str(article_file), str(page), "-o", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cycle-lanes-page.txt", "cycle-lanes.txt"]
+    from_text = (tmp_path / "out" / "cycle-lanes.txt").read_text(encoding="utf-8")
+    from_html = (tmp_path / "out" / "cycle-lanes-page.txt").read_text(encoding="utf-8")
+    for body in (from_text, from_html):
+        assert all(p in body for p in BODY[1:4])
+    assert "\u201cThis is the most important transport decision" in from_html  # charset honoured
+    assert "All rights reserved" not in from_html
+
+
+# --- classify -------------------------------------------------------------------------------
+
+
+def test_classify_writes_one_tsv_row_per_paragraph(tmp_path, shipped_model, article_file):
+    table_line = "Ward\tVotes for\tVotes against"  # a scraped table row: tabs in the text
+    article_file.write_text(ARTICLE + table_line + "\n", encoding="utf-8")
+    result = filterkit_cli("classify", article_file.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.split("\n")
+    assert lines[0] == "doc\tindex\tlabel\tscore\ttext" and lines[-1] == ""
+    rows = [line.split("\t") for line in lines[1:-1]]
+    inputs = (ARTICLE + table_line).splitlines()
+    assert len(rows) == len(inputs) and all(len(row) == 5 for row in rows)
+    for i, (doc, index, label, score, text) in enumerate(rows):
+        assert (doc, int(index)) == (article_file.name, i)
+        assert label in LABELS and 0.0 <= float(score) <= 1.0
+        assert text.replace("\\t", "\t") == inputs[i]
+    assert rows[-1][4] == "Ward\\tVotes for\\tVotes against"
+    assert [row[2] for row in rows if row[4] in BODY[1:4]] == ["content"] * 3
+
+
+def test_classify_jsonl_gives_one_object_per_paragraph(tmp_path, shipped_model, article_file):
+    result = filterkit_cli("classify", "--jsonl", cwd=tmp_path, stdin=article_file.read_bytes())
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in rows] == ARTICLE.splitlines()
+    assert [r["index"] for r in rows] == list(range(len(rows)))
+    for row in rows:
+        assert set(row) == {"doc", "index", "label", "score", "reason", "text"}
+        assert row["doc"] == "<stdin>" and row["label"] in LABELS and row["reason"]
+        assert 0.0 <= row["score"] <= 1.0
+    assert [r["label"] for r in rows if r["text"] in BODY[1:4]] == ["content"] * 3
+
+
+def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(tmp_path, shipped_model):
+    short = "Markets\nShares rose on Monday as investors welcomed the central bank's decision to hold rates."
+    lines = [
+        json.dumps({"id": "a1", "url": "https://courier.example/cycle-lanes", "text": ARTICLE}),
+        '{"id": "a2", "text": "unterminated',                                  # not JSON
+        "",                                                                  # blank: skipped
+        json.dumps({"id": "a3", "url": "https://courier.example/x", "body_html": "<p>x</p>"}),  # no field
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"id": "a5", "text": 42}),                                # field not a string
+        json.dumps({"id": "a6", "text": "  \n\n  "}),                        # empty document
+        json.dumps({"id": "a7", "title": "Shares rise", "lang": "en", "text": short}),
+        json.dumps({"id": "a8", "text": PAGE}),                              # HTML in a record
+    ]
+    (tmp_path / "scraped.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = filterkit_cli("clean", "--jsonl", "scraped.jsonl", "-o", "cleaned.jsonl", cwd=tmp_path)
+
+    assert_clean_error(result, 3, "4 of 8 records failed", "scraped.jsonl:2: not valid JSON")
+    out = [json.loads(line) for line in (tmp_path / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(out) == 8  # one per non-blank input line, in order
+    a1, a2, a3, a4, a5, a6, a7, a8 = out
+    assert a1["id"] == "a1" and a1["url"] == "https://courier.example/cycle-lanes" and a1["text"] == ARTICLE
+    assert all(p in a1["body"] for p in BODY[1:4])
+    assert a1["title"] in (None, *ARTICLE.splitlines())  # the detected headline, if any
+    assert a1["empty"] is False and 0.0 < a1["junk_ratio"] < 0.5
+    assert [p["text"] for p in a1["paragraphs"]] == ARTICLE.splitlines()
+    assert all(set(p) == {"index", "label", "score", "reason", "text"} for p in a1["paragraphs"])
+    assert all(p["reason"] for p in a1["paragraphs"])  # why each was kept or dropped
+    assert a1["body"] == "\n\n".join(p["text"] for p in a1["paragraphs"] if p["label"] == "content")
+
+    assert set(a2) == {"error", "line"} and a2["line"] == 2 and "not valid JSON" in a2["error"]
+    assert a3 == {"id": "a3", "url": "https://courier.example/x", "body_html": "<p>x</p>",
+                  "error": "the record has no 'text' field", "line": 4}
+    assert a4["line"] == 5 and "not an object" in a4["error"]
+    assert a5["id"] == "a5" and a5["line"] == 6 and "not a string" in a5["error"]
+    assert a6 == {"id": "a6", "text": "  \n\n  ", "body": "", "title": None, "author": None, "date": None,
+                  "junk_ratio": 0.0,
+                  "empty": True, "paragraphs": []}
+    assert a7["title"] == "Shares rise" and a7["lang"] == "en"  # the record's own title is kept
+    assert "\u201cThis is the most important transport decision" in a8["body"]
+    assert all("error" not in r for r in (a1, a6, a7, a8))
+
+
+def test_classify_jsonl_input_writes_labelled_records_train_can_read(tmp_path, shipped_model):
+    records = [{"id": "cycle", "domain": "courier.example", "title": TITLE, "text": ARTICLE},
+               {"domain": "courier.example", "text": PAGE}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = filterkit_cli("classify", "--jsonl-input", "in.jsonl", "-o", "labelled.jsonl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    raw = [json.loads(line) for line in (tmp_path / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in raw] == ["cycle", "in.jsonl:2"]
+    assert all("text" not in r and r["domain"] == "courier.example" for r in raw)
+    assert all(set(p) == {"text", "label", "score"} for p in raw[0]["paragraphs"])
+    # An HTML page's blocks keep their DOM facts: the HTML model is trained on them.
+    assert all(set(p) == {"text", "label", "score", "dom"} for p in raw[1]["paragraphs"])
+    documents = list(read_labelled(tmp_path / "labelled.jsonl"))
+    assert documents[0].doms is None and len(documents[1].doms) == len(documents[1].texts)
+    assert documents[0].texts == ARTICLE.splitlines() and documents[0].title == TITLE
+    # the record's title reached the classifier: the line repeating it is labelled title
+    assert documents[0].labels[ARTICLE.splitlines().index(TITLE)] == "title"
+    assert all(p in documents[1].texts for p in BODY)
+
+
+# --- the seed articles ------------------------------------------------------------------------
+
+
+@pytest.mark.requires_shared
+def test_clean_jsonl_on_the_seed_articles(tmp_path, shipped_model, seeds_dir):
+    labels = [json.loads(line) for line in (seeds_dir / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [{"file": r["file"], "text": (seeds_dir / r["file"]).read_text(encoding="utf-8")} for r in labels]
+    stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
+    result = filterkit_cli("clean", "--jsonl", cwd=tmp_path, stdin=stdin)
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in out] == [r["file"] for r in labels]
+    kept = total = 0
+    for record, truth in zip(out, labels):
+        assert record["text"] == (seeds_dir / truth["file"]).read_text(encoding="utf-8")
+        content = [p["text"] for p in truth["paragraphs"] if p["label"] == "content"]
+        body = record["body"].split("\n\n")
+        kept += sum(text in body for text in content)
+        total += len(content)
+    assert kept >= 0.8 * total  # the bar is 0.98 retention; this test checks the plumbing
