@@ -32,6 +32,7 @@ import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.model_selection import GroupKFold
 
+from filterkit.decide.operating_point import OperatingPoint
 from filterkit.decide.smooth import Smoother
 from filterkit.features.text import FEATURE_VERSION
 from filterkit.scale.boilerplate import (
@@ -225,10 +226,10 @@ def compare(base: Baseline, chosen: dict, counts: list[WordCounts], indices: lis
     """Per rendering and overall: the report's figures without and with the post-filter."""
     documents = [base.documents[i] for i in indices]
     subset_counts = [counts[i] for i in indices]
-    flat = Smoother(weight=0.0)  # the scores are already smoothed
-    without = report(documents, [base.scores[i] for i in indices], base.threshold, flat, subset_counts)
+    flat = OperatingPoint(base.threshold)  # no smoothing: the scores are already smoothed
+    without = report(documents, [base.scores[i] for i in indices], flat, subset_counts)
     after = filtered_scores(base, chosen)
-    with_filter = report(documents, [after[i] for i in indices], base.threshold, flat, subset_counts)
+    with_filter = report(documents, [after[i] for i in indices], flat, subset_counts)
     rows = []
     for rendering in (*RENDERINGS, "all"):
         a, b = without.row(rendering), with_filter.row(rendering)
@@ -315,8 +316,9 @@ def main(argv=None) -> int:
         return 0
     counts = [WordCounts(d.texts, d.reference or "") for d in documents]
     scored = [i for i, d in enumerate(documents) if (d.reference or "").strip()]
-    threshold, smoother, _ = choose_operating_point([documents[i] for i in scored], [scores[i] for i in scored],
-                                                 [counts[i] for i in scored])
+    point = choose_operating_point([documents[i] for i in scored], [scores[i] for i in scored],
+                                   [counts[i] for i in scored])
+    threshold, smoother = point.threshold, point.smoother  # the post-filter is measured without the relative threshold
     base = baseline(documents, scores, threshold, smoother)
     print(f"operating point of the text model: threshold {threshold:.2f}, smoothing {smoother.to_dict()}\n")
     defaults = BoilerplateFilter().get_params()

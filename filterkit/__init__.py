@@ -6,9 +6,10 @@
     doc = filterkit.classify(text_or_html, explain=True)  # reasons name the features behind them
     f = filterkit.Filter(threshold=0.4)         # reusable: model loaded once, batch methods
 
-Nothing is loaded at import time; the shipped model is read on first use. At corpus
-scale: `filterkit.batch` (JSON Lines shards on worker processes) and
-`filterkit.boilerplate` (text repeated across the pages of a site).
+Nothing is loaded at import time: the classifier's modules (scikit-learn with them) on
+first use of `Filter`, `classify` or `clean`, the shipped model when it first scores. The
+package's folders are its stages: `read` → `features` → `model` → `decide`, then `filter`;
+built on them, `scale` (corpus scale), `report`, `training` and `cli`.
 """
 from .document import CONTENT, JUNK_TYPES, LABELS, Decision, Document, Paragraph
 from .errors import (
@@ -21,10 +22,18 @@ from .errors import (
     ModelVersionError,
     UntrustedModelError,
 )
-from .filter import Filter, classify, clean
 from .limits import DEFAULT_LIMITS, Limits
 
 __version__ = "0.1.0"
+_FROM_FILTER = ("Filter", "classify", "clean")
+
+
+def __getattr__(name: str):
+    if name in _FROM_FILTER:
+        from . import filter
+
+        return getattr(filter, name)
+    raise AttributeError(f"module 'filterkit' has no attribute {name!r}")
 
 __all__ = [
     "CONTENT", "JUNK_TYPES", "LABELS", "Decision", "Document", "Paragraph", "Filter",

@@ -19,9 +19,8 @@ from ..model.score import document_scores
 from .operating_point import OperatingPoint, Reading
 
 # Every reading after the first drops at least one paragraph, so this bounds the work on
-# a document that erodes one paragraph at a time (one kept what the last reading kept).
-# Of 443 training documents, 11 still dropped paragraphs on a 5th reading and the
-# slowest settled on its 17th; each reading scores only what is left.
+# a document that erodes one paragraph at a time (once one keeps what the last reading
+# kept, it is settled); each reading scores only what is left.
 MAX_READINGS = 25
 
 

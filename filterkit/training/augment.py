@@ -55,7 +55,7 @@ def augmented_documents(documents: list[LabelledDocument], seed: int = 0) -> lis
 def augmented_corpus(documents: list[LabelledDocument], seed: int = 0) -> list[LabelledDocument]:
     """`documents` with what `augmented_documents` makes of each page right after the page.
     The word and markup scores are learned out of fold over consecutive rows
-    (`features.fit_junk_model`): a page's copy far from it would sit in another fold, and
+    (`features.text.fit_junk_model`): a page's copy far from it would sit in another fold, and
     those scores would have seen the page's own labels."""
     made_after = {max(number for number, _ in numbered): _made(page, [d for _, d in numbered], seed)
                   for page, numbered in _pages(documents).items()}

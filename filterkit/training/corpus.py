@@ -9,7 +9,8 @@ The labelled format is one JSON object per document:
 `label` is `content`, `junk` (not body, type unknown) or a junk type (`title`, `related`,
 `comment`, `chrome`, `promo`, `meta`). Only `paragraphs` is required; `reference`
 (the true article body) enables word-F1 evaluation; `domain` groups cross-validation.
-Blocks of the `html` rendering also carry `"dom"`: their `filterkit.blocks.DomFacts`.
+Blocks of the `html` rendering also carry `"dom"`: their `filterkit.read.blocks.DomFacts`.
+The format for users: docs/labelled-format.md.
 """
 from __future__ import annotations
 

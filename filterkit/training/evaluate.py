@@ -33,11 +33,9 @@ def body_labels(documents: list[LabelledDocument]) -> np.ndarray:
 
 
 WEIGHTINGS = ("paragraph", "document", "sqrt-words")
-# The weighting both models are trained with. On WCXB's HTML blocks (5 folds grouped by
-# domain, each with its best operating point for all pages and articles) weighting each
-# block by the square root of one plus its words gave 0.872 on all pages and 0.957 on
-# articles against 0.871 and 0.955, but it scored the newsletter line of a page with no
-# body 0.28 instead of 0.12, above the 0.15 under which a page comes out empty.
+# The weighting both models are trained with: `sqrt-words` measures a little better but
+# lifts a line of a page with no body over the floor under which such a page comes out
+# empty (figures: docs/training.md, "Sample weighting").
 DEFAULT_WEIGHTING = "paragraph"
 
 
@@ -72,7 +70,7 @@ def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = D
         augment: bool = False):
     """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks).
     `weighting`: see `sample_weights`.
-    `augment`: add the training documents `filterkit.augment` makes from the pages."""
+    `augment`: add the training documents `filterkit.training.augment` makes from the pages."""
     if augment:
         documents = augmented_corpus(documents)
     rows = paragraph_rows([d.document() for d in documents])

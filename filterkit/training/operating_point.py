@@ -46,7 +46,8 @@ def operating_objective(documents):
 
     Text: the mean word F1 over all documents. HTML: the mean of that and of the mean
     over article pages, when the corpus has any: filterkit is built for article bodies,
-    which score best at a higher threshold than collections and listings."""
+    which score best at a higher threshold than collections and listings (figures:
+    docs/training.md, "The operating point")."""
     articles = np.array([d.page_type == ARTICLE for d in documents])
     if corpus_input(documents) == "text" or not articles.any():
         return lambda f1: f1.mean(axis=0)

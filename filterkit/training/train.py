@@ -50,7 +50,7 @@ def wcxb_credit(documents: list[LabelledDocument]) -> dict:
     return WCXB_CREDIT
 
 
-AUGMENTATION = ("filterkit.augment: per text page, its body alone (all content) and its "
+AUGMENTATION = ("filterkit.training.augment: per text page, its body alone (all content) and its "
                 "trafilatura-recall rendering with 1-3 runs of the page's own short junk lines moved "
                 "between body paragraphs; made from each fold's training pages only")
 DESCRIPTIONS = {

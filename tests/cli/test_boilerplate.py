@@ -1,15 +1,11 @@
 """The repeated-boilerplate pass on the command line: `filterkit boilerplate count` (pass 1),
 then `filterkit clean --jsonl --boilerplate COUNTS` (pass 2), on the pages of one news site
-whose header and footer the model keeps as body. End to end in subprocesses as a user runs
-them; option and error handling in-process (nothing is cleaned before they are checked)."""
+whose header and footer the model keeps as body, with `filterkit.cli.main` in this process
+(`run_cli`, see conftest.py)."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +14,6 @@ import pytest
 from filterkit.cli import main
 from filterkit.filter import Filter
 from filterkit.scale.boilerplate import BoilerplateCounts, RecordRelabeller
-
-# The filterkit under test (see conftest.py) is the one the subprocesses import.
-_LOCATION = Path(importlib.util.find_spec("filterkit").origin).resolve().parent.parent
-ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": os.pathsep.join(
-    p for p in (str(_LOCATION), os.environ.get("PYTHONPATH", "")) if p)}
 
 SITE = "gazette.example"
 HEADER = [
@@ -107,11 +98,6 @@ def site_records() -> list[dict]:
     return records
 
 
-def filterkit_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "filterkit", *args], cwd=cwd, env=ENV, capture_output=True,
-                          text=True, encoding="utf-8", timeout=600)
-
-
 def labels(record: dict) -> dict[str, str]:
     return {p["text"]: p["label"] for p in record["paragraphs"]}
 
@@ -121,19 +107,19 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, shipped_model) -> Path:
+def site(tmp_path_factory, shipped_model, run_cli) -> Path:
     """A directory with site.jsonl, its counts from pass 1 (counts.npz), and site.jsonl
     cleaned without the pass (plain.jsonl) and with it on 1 and 2 workers (jobs-N.jsonl)."""
     directory = tmp_path_factory.mktemp("site")
     lines = [json.dumps(record) for record in site_records()]
     (directory / "site.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    counted = filterkit_cli("boilerplate", "count", "site.jsonl", "-o", "counts.npz", cwd=directory)
+    counted = run_cli("boilerplate", "count", "site.jsonl", "-o", "counts.npz", cwd=directory)
     assert counted.returncode == 0, counted.stderr
     assert counted.stdout.startswith("wrote counts.npz: 8 records, 6 of them on 1 site with 2+ pages;")
-    plain = filterkit_cli("clean", "--jsonl", "site.jsonl", "-o", "plain.jsonl", cwd=directory)
+    plain = run_cli("clean", "--jsonl", "site.jsonl", "-o", "plain.jsonl", cwd=directory)
     assert plain.returncode == 0, plain.stderr
     for jobs in ("1", "2"):
-        done = filterkit_cli("clean", "--jsonl", "site.jsonl", "--boilerplate", "counts.npz", "--jobs", jobs,
+        done = run_cli("clean", "--jsonl", "site.jsonl", "--boilerplate", "counts.npz", "--jobs", jobs,
                              "-o", f"jobs-{jobs}.jsonl", cwd=directory)
         assert done.returncode == 0, done.stderr
         assert done.stderr.startswith("filterkit: 8 records from 1 shard, 0 errors"), done.stderr
@@ -220,9 +206,9 @@ def missing(site: Path, tmp_path: Path) -> Path:
     (not_npz, "counts.npz: not boilerplate counts (a truncated or corrupt file"),
     (old_format, "counts.npz: boilerplate counts of format 0, expected 1; count the corpus again"),
 ])
-def test_counts_that_cannot_be_read_stop_the_run_before_any_output(site, tmp_path, make, message):
+def test_counts_that_cannot_be_read_stop_the_run_before_any_output(site, tmp_path, run_cli, make, message):
     counts = make(site, tmp_path)
-    result = filterkit_cli("clean", "--jsonl", str(site / "site.jsonl"), "--boilerplate", str(counts),
+    result = run_cli("clean", "--jsonl", str(site / "site.jsonl"), "--boilerplate", str(counts),
                            "-o", "out.jsonl", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.startswith("filterkit: error: ") and message in result.stderr

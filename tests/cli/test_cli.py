@@ -1,14 +1,11 @@
-"""The `filterkit` command line, end to end: each test runs `python -m filterkit` in a
-subprocess on realistic scraped articles and checks what a user sees: output, stderr,
-exit status. Subprocesses are slow (about a second of imports each), so each test
-makes one call and checks everything about it."""
+"""The `filterkit` command line on realistic scraped articles: what a user sees (output,
+stderr, exit status). Most tests call `filterkit.cli.main` in this process (`run_cli`, see
+conftest.py); a few run `python -m filterkit` end to end (`run_subprocess`): --version,
+the missing-file error, and clean from stdin. Each test makes one call and checks
+everything about it."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,12 +13,6 @@ import pytest
 import filterkit
 from filterkit.document import LABELS
 from filterkit.training.corpus import read_labelled
-
-# The filterkit under test (checkout or installed, see conftest.py) is the one the
-# subprocesses import, whatever their working directory.
-_LOCATION = Path(importlib.util.find_spec("filterkit").origin).resolve().parent.parent
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
-    p for p in (str(_LOCATION), os.environ.get("PYTHONPATH", "")) if p)}
 
 TITLE = "Council approves new cycle lanes for the city centre"
 BODY = [
@@ -71,14 +62,6 @@ PAGE = f"""<!DOCTYPE html>
 """
 
 
-def filterkit_cli(*args: str, cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
-    """Run `python -m filterkit ARGS`; stdout and stderr decoded as UTF-8."""
-    done = subprocess.run([sys.executable, "-m", "filterkit", *args], input=stdin, cwd=cwd,
-                          env=ENV, capture_output=True, timeout=600)
-    return subprocess.CompletedProcess(done.args, done.returncode,
-                                       done.stdout.decode("utf-8"), done.stderr.decode("utf-8"))
-
-
 def assert_clean_error(result, status: int, *phrases: str) -> None:
     """A failure as the user should see it: the status, a one-line-per-problem message, no traceback."""
     assert result.returncode == status, result.stderr
@@ -98,40 +81,60 @@ def article_file(tmp_path: Path) -> Path:
 # --- errors: no model needed ----------------------------------------------------------------
 
 
-def test_version(tmp_path):
-    result = filterkit_cli("--version", cwd=tmp_path)
+def test_version(run_subprocess, tmp_path):
+    result = run_subprocess("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.strip() == f"filterkit {filterkit.__version__}"
 
 
-def test_threshold_outside_0_1_is_a_usage_error(tmp_path, article_file):
-    result = filterkit_cli("clean", "--threshold", "1.5", str(article_file), cwd=tmp_path)
+def test_threshold_outside_0_1_is_a_usage_error(run_cli, tmp_path, article_file):
+    result = run_cli("clean", "--threshold", "1.5", str(article_file), cwd=tmp_path)
     assert_clean_error(result, 2, "usage: filterkit clean", "--threshold", "between 0 and 1")
     assert result.stdout == ""
 
 
-def test_missing_file_is_reported_without_traceback(tmp_path):
-    result = filterkit_cli("clean", "no-such-article.txt", cwd=tmp_path)
+def test_missing_file_is_reported_without_traceback(run_subprocess, tmp_path):
+    result = run_subprocess("clean", "no-such-article.txt", cwd=tmp_path)
     assert_clean_error(result, 2, "filterkit: error: no-such-article.txt: No such file or directory")
     assert result.stdout == ""
 
 
-def test_untrusted_model_is_refused_with_a_pointer_to_trust_model(tmp_path, article_file):
+def test_untrusted_model_is_refused_with_a_pointer_to_trust_model(run_cli, tmp_path, article_file):
     model = tmp_path / "downloaded.joblib"
     model.write_bytes(b"a pickle from somewhere")
     card = {"format_version": 1, "feature_version": 1, "sha256": "0" * 64,
             "versions": {"scikit-learn": "1.9.0", "numpy": "2.0.0"}}
     (tmp_path / "downloaded.json").write_text(json.dumps(card), encoding="utf-8")
-    result = filterkit_cli("clean", "--model", str(model), str(article_file), cwd=tmp_path)
+    result = run_cli("clean", "--model", str(model), str(article_file), cwd=tmp_path)
     assert_clean_error(result, 1, "filterkit: error: Refusing to load", "--trust-model")
     assert result.stdout == ""
+
+
+def test_conflicting_options_are_a_usage_error_found_before_the_corpus_is_read(run_cli, tmp_path):
+    result = run_cli("evaluate", "no-such-corpus.jsonl", "--model", "m.joblib", "--shipped-model", cwd=tmp_path)
+    assert_clean_error(result, 2, "filterkit: error: give either --model or --shipped-model, not both")
+
+
+@pytest.mark.parametrize("args, module, name", [
+    (["clean", "cycle-lanes.txt"], "filterkit.cli.clean", "make_filter"),
+    (["corpus", "build", "wcxb", "-o", "corpus.jsonl"], "filterkit.cli.corpus", "build_corpus"),
+])
+def test_a_value_error_from_the_library_is_a_failed_run_not_a_usage_error(
+        run_cli, tmp_path, monkeypatch, article_file, args, module, name):
+    def broken(*_, **__):
+        raise ValueError("an internal check failed")
+
+    monkeypatch.setattr(f"{module}.{name}", broken)
+    result = run_cli(*args, cwd=tmp_path)
+    assert_clean_error(result, 1, "filterkit: error: an internal check failed")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 # --- clean ----------------------------------------------------------------------------------
 
 
-def test_clean_from_stdin_writes_the_body_to_stdout(tmp_path, shipped_model):
-    result = filterkit_cli("clean", cwd=tmp_path, stdin=ARTICLE.encode("utf-8"))
+def test_clean_from_stdin_writes_the_body_to_stdout(run_subprocess, tmp_path, shipped_model):
+    result = run_subprocess("clean", cwd=tmp_path, stdin=ARTICLE.encode("utf-8"))
     assert result.returncode == 0, result.stderr
     body = result.stdout
     assert body.endswith("\n") and not body.endswith("\n\n")
@@ -142,9 +145,9 @@ def test_clean_from_stdin_writes_the_body_to_stdout(tmp_path, shipped_model):
     assert "All rights reserved" not in body
 
 
-def test_clean_one_file_to_an_output_file(tmp_path, shipped_model, article_file):
+def test_clean_one_file_to_an_output_file(run_cli, tmp_path, shipped_model, article_file):
     out = tmp_path / "bodies" / "cycle-lanes.body.txt"
-    result = filterkit_cli("clean", str(article_file), "-o", str(out), cwd=tmp_path)
+    result = run_cli("clean", str(article_file), "-o", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     body = out.read_text(encoding="utf-8")
@@ -152,10 +155,10 @@ def test_clean_one_file_to_an_output_file(tmp_path, shipped_model, article_file)
     assert [p.name for p in out.parent.iterdir()] == [out.name]  # no temporary file left
 
 
-def test_clean_several_files_text_and_html_into_a_directory(tmp_path, shipped_model, article_file):
+def test_clean_several_files_text_and_html_into_a_directory(run_cli, tmp_path, shipped_model, article_file):
     page = tmp_path / "cycle-lanes-page.html"
     page.write_bytes(PAGE.encode("cp1252"))  # curly quotes are single cp1252 bytes
-    result = filterkit_cli("clean", str(article_file), str(page), "-o", "out", cwd=tmp_path)
+    result = run_cli("clean", str(article_file), str(page), "-o", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["cycle-lanes-page.txt", "cycle-lanes.txt"]
     from_text = (tmp_path / "out" / "cycle-lanes.txt").read_text(encoding="utf-8")
@@ -169,10 +172,10 @@ def test_clean_several_files_text_and_html_into_a_directory(tmp_path, shipped_mo
 # --- classify -------------------------------------------------------------------------------
 
 
-def test_classify_writes_one_tsv_row_per_paragraph(tmp_path, shipped_model, article_file):
+def test_classify_writes_one_tsv_row_per_paragraph(run_cli, tmp_path, shipped_model, article_file):
     table_line = "Ward\tVotes for\tVotes against"  # a scraped table row: tabs in the text
     article_file.write_text(ARTICLE + table_line + "\n", encoding="utf-8")
-    result = filterkit_cli("classify", article_file.name, cwd=tmp_path)
+    result = run_cli("classify", article_file.name, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.split("\n")
     assert lines[0] == "doc\tindex\tlabel\tscore\ttext" and lines[-1] == ""
@@ -187,8 +190,8 @@ def test_classify_writes_one_tsv_row_per_paragraph(tmp_path, shipped_model, arti
     assert [row[2] for row in rows if row[4] in BODY[1:4]] == ["content"] * 3
 
 
-def test_classify_jsonl_gives_one_object_per_paragraph(tmp_path, shipped_model, article_file):
-    result = filterkit_cli("classify", "--jsonl", cwd=tmp_path, stdin=article_file.read_bytes())
+def test_classify_jsonl_gives_one_object_per_paragraph(run_cli, tmp_path, shipped_model, article_file):
+    result = run_cli("classify", "--jsonl", cwd=tmp_path, stdin=article_file.read_bytes())
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["text"] for r in rows] == ARTICLE.splitlines()
@@ -200,7 +203,7 @@ def test_classify_jsonl_gives_one_object_per_paragraph(tmp_path, shipped_model, 
     assert [r["label"] for r in rows if r["text"] in BODY[1:4]] == ["content"] * 3
 
 
-def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(tmp_path, shipped_model):
+def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(run_cli, tmp_path, shipped_model):
     short = "Markets\nShares rose on Monday as investors welcomed the central bank's decision to hold rates."
     lines = [
         json.dumps({"id": "a1", "url": "https://courier.example/cycle-lanes", "text": ARTICLE}),
@@ -214,7 +217,7 @@ def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(tmp_p
         json.dumps({"id": "a8", "text": PAGE}),                              # HTML in a record
     ]
     (tmp_path / "scraped.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = filterkit_cli("clean", "--jsonl", "scraped.jsonl", "-o", "cleaned.jsonl", cwd=tmp_path)
+    result = run_cli("clean", "--jsonl", "scraped.jsonl", "-o", "cleaned.jsonl", cwd=tmp_path)
 
     assert_clean_error(result, 3, "4 of 8 records failed", "scraped.jsonl:2: not valid JSON")
     out = [json.loads(line) for line in (tmp_path / "cleaned.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -242,11 +245,11 @@ def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(tmp_p
     assert all("error" not in r for r in (a1, a6, a7, a8))
 
 
-def test_classify_jsonl_input_writes_labelled_records_train_can_read(tmp_path, shipped_model):
+def test_classify_jsonl_input_writes_labelled_records_train_can_read(run_cli, tmp_path, shipped_model):
     records = [{"id": "cycle", "domain": "courier.example", "title": TITLE, "text": ARTICLE},
                {"domain": "courier.example", "text": PAGE}]
     (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    result = filterkit_cli("classify", "--jsonl-input", "in.jsonl", "-o", "labelled.jsonl", cwd=tmp_path)
+    result = run_cli("classify", "--jsonl-input", "in.jsonl", "-o", "labelled.jsonl", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     raw = [json.loads(line) for line in (tmp_path / "labelled.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in raw] == ["cycle", "in.jsonl:2"]
@@ -266,11 +269,11 @@ def test_classify_jsonl_input_writes_labelled_records_train_can_read(tmp_path, s
 
 
 @pytest.mark.requires_shared
-def test_clean_jsonl_on_the_seed_articles(tmp_path, shipped_model, seeds_dir):
+def test_clean_jsonl_on_the_seed_articles(run_cli, tmp_path, shipped_model, seeds_dir):
     labels = [json.loads(line) for line in (seeds_dir / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
     records = [{"file": r["file"], "text": (seeds_dir / r["file"]).read_text(encoding="utf-8")} for r in labels]
     stdin = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8")
-    result = filterkit_cli("clean", "--jsonl", cwd=tmp_path, stdin=stdin)
+    result = run_cli("clean", "--jsonl", cwd=tmp_path, stdin=stdin)
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["file"] for r in out] == [r["file"] for r in labels]

@@ -1,68 +1,28 @@
-"""The command line: `filterkit clean | classify | inspect | boilerplate count | corpus build |
-train | evaluate`.
+"""The whole argparse parser of `filterkit`: every command, option and help text.
 
-A thin shell over the library: each command parses its arguments, reads its inputs,
-calls filterkit and formats what comes back. What a paragraph is, and whether it is
-body, is decided in the library only.
+It imports no command module and nothing of training, report or scale (`filterkit --help`,
+`--version` and usage errors do not pay for them): each command names the module of
+`filterkit.cli` that runs it (`module`), which `main` imports once the arguments parse.
+Names the help needs from heavy modules are copied here, and tests/cli checks that they
+equal the originals.
 """
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import sys
 import textwrap
-from contextlib import contextmanager
 from dataclasses import fields as dataclass_fields
 from dataclasses import replace
-from pathlib import Path
-from typing import IO, Callable, Iterator
 
-from . import __version__
-from .document import Decision, Document, Paragraph
-from .errors import FilterkitError, InputError
-from .explain import explain, explanations
-from .filter import Filter
-from .limits import DEFAULT_LIMITS, Limits
-from .read import INPUT_FORMATS, to_document
-from .report.inspect import MAX_DOCUMENTS, inspect
-from .scale.batch import Progress, Shard, clean_shards
-from .scale.boilerplate import (
-    BoilerplateCounts,
-    BoilerplateFilter,
-    RecordRelabeller,
-    count_items,
-)
-from .scale.files import (
-    READ_ERRORS,
-    STDIN,
-    atomic_output,
-    read_whole,
-    strip_compression,
-)
-from .scale.records import (
-    SCORE_DIGITS,
-    Item,
-    classified,
-    error_record,
-    json_line,
-    labelled_record,
-    read_records,
-    rounded_score,
-    source_name,
-)
-from .training.corpus import ALL_RENDERINGS, HTML_RENDERING, RENDERINGS, build_corpus
-from .training.peers import comparison_table
-from .training.train import (
-    compare_with_peers,
-    cross_validate,
-    evaluate_model,
-    load_corpus,
-    train,
-    wcxb_credit,
-)
+from .. import __version__
+from ..limits import DEFAULT_LIMITS, Limits
+from ..read.input import INPUT_FORMATS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+# Copies of filterkit.training.corpus.RENDERINGS, HTML_RENDERING and ALL_RENDERINGS, and of
+# filterkit.report.inspect.MAX_DOCUMENTS (tests/cli/test_parser.py checks they are equal).
+RENDERINGS = ("trafilatura-recall", "trafilatura", "page")
+HTML_RENDERING = "html"
+ALL_RENDERINGS = (*RENDERINGS, HTML_RENDERING)
+MAX_DOCUMENTS = 25
 
 EXIT_STATUS = """\
 exit status:
@@ -171,32 +131,8 @@ output:
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        _use_utf8_stdout()
-        return args.run(args)
-    except SystemExit as exc:  # argparse: --help, --version, usage errors
-        return EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    except BrokenPipeError:
-        _silence_stdout()
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
-    except (InputError, ValueError) as exc:
-        _error(str(exc))
-        return EXIT_USAGE
-    except (FilterkitError, OSError) as exc:
-        _error(_message(exc))
-        return EXIT_FAILED
-
-
-# --- the parser ------------------------------------------------------------------------
-
-
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command; each sets `module`, the module of filterkit.cli that runs it."""
     parser = argparse.ArgumentParser(
         prog="filterkit", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Turn scraped web articles into their clean article body.",
@@ -300,7 +236,7 @@ def _add_clean(commands) -> None:
     _group_field_option(parser, None, "with --boilerplate: ")
     parser.add_argument("--boilerplate-min-documents", type=_positive_int, metavar="N",
                         help="with --boilerplate: relabel paragraphs on at least N other pages (default: 1)")
-    parser.set_defaults(run=run_clean)
+    parser.set_defaults(module="clean")
 
 
 def _group_field_option(parser: argparse.ArgumentParser, default: str | None, prefix: str = "") -> None:
@@ -319,7 +255,7 @@ def _add_classify(commands) -> None:
                         help="write labelled records (the format `filterkit train` reads) for FILE inputs too")
     parser.add_argument("--explain", action="store_true",
                         help="say which features drove each paragraph's score (slower)")
-    parser.set_defaults(run=run_classify)
+    parser.set_defaults(module="classify")
 
 
 def _add_inspect(commands) -> None:
@@ -329,7 +265,7 @@ def _add_inspect(commands) -> None:
     _jsonl_options(parser, "--jsonl-input", "all inputs are JSON Lines (default: those named *.jsonl)")
     parser.add_argument("--max-documents", type=_positive_int, default=MAX_DOCUMENTS, metavar="N",
                         help=f"show at most N documents (default: {MAX_DOCUMENTS})")
-    parser.set_defaults(run=run_inspect)
+    parser.set_defaults(module="inspect")
 
 
 def _add_boilerplate(commands) -> None:
@@ -351,7 +287,7 @@ def _add_boilerplate(commands) -> None:
                              "least N pages (default: 2)")
     _limit_option(parser)
     parser.add_argument("-o", "--output", required=True, metavar="COUNTS", help="the counts file to write (.npz)")
-    parser.set_defaults(run=run_boilerplate_count)
+    parser.set_defaults(module="boilerplate")
 
 
 def _jsonl_options(parser: argparse.ArgumentParser, flag: str, help: str) -> None:
@@ -370,7 +306,7 @@ def _add_corpus(commands) -> None:
     _renderings_option(parser)
     parser.add_argument("--jobs", type=_positive_int, default=1, metavar="N", help="worker processes (default: 1)")
     parser.add_argument("--limit", type=_positive_int, metavar="N", help="only the first N pages")
-    parser.set_defaults(run=run_corpus_build)
+    parser.set_defaults(module="corpus")
 
 
 def _add_train(commands) -> None:
@@ -389,7 +325,7 @@ def _add_train(commands) -> None:
     parser.add_argument("--wcxb", action="store_true",
                         help="the corpus was built from WCXB: credit it and its licence (CC-BY-4.0) "
                              "in the model card; required when you share a model trained on it")
-    parser.set_defaults(run=run_train)
+    parser.set_defaults(module="train")
 
 
 def _augment_option(parser) -> None:
@@ -426,7 +362,7 @@ def _add_evaluate(commands) -> None:
     _corpus_options(parser)
     _augment_option(parser)
     _save_scores_option(parser)
-    parser.set_defaults(run=run_evaluate)
+    parser.set_defaults(module="evaluate")
 
 
 def _corpus_options(parser: argparse.ArgumentParser) -> None:
@@ -470,448 +406,3 @@ def _model_path(value: str) -> str:
     if not value.endswith(".joblib"):
         raise argparse.ArgumentTypeError(f"a model path ends in .joblib, got {value!r}")
     return value
-
-
-# --- reading inputs ----------------------------------------------------------------------
-
-
-def _input_paths(args) -> list[str]:
-    """The FILE arguments, checked before any work: stdin at most once, every file readable."""
-    paths = args.files or [STDIN]
-    if paths.count(STDIN) > 1:
-        raise InputError("stdin ('-') can be read only once")
-    for path in paths:
-        if path != STDIN:
-            _require_file(path)
-    if STDIN in paths and sys.stdin.isatty():
-        print("filterkit: reading a document from stdin; end it with Ctrl-D", file=sys.stderr)
-    return paths
-
-
-def read_files(paths: list[str], format: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
-    """Each file one document, within `limits`. When the only input fails, that is an InputError."""
-    for path in paths:
-        item = Item(source_name(path))
-        try:
-            item.document = to_document(read_whole(path, limits), format, limits)
-        except (InputError, *READ_ERRORS) as exc:
-            item.error = _message(exc)
-            if len(paths) == 1:
-                raise InputError(f"{item.where}: {item.error}") from exc
-        yield item
-
-
-# --- classifying -----------------------------------------------------------------------
-
-
-def make_filter(args) -> Filter:
-    """The Filter the options ask for, its model loaded now: a model problem stops the run
-    before any input is read."""
-    filter = Filter(args.model, html_model=args.html_model, threshold=args.threshold,
-                    trusted=args.trust_model, limits=args.limits)
-    filter.model
-    if args.html_model is not None:
-        filter.html_model
-    return filter
-
-
-class Failures:
-    """Counts the items that failed, and says so at the end of a run."""
-
-    def __init__(self) -> None:
-        self.total = self.failed = 0
-        self.first: Item | None = None
-
-    def see(self, item: Item, report: bool = False) -> bool:
-        """Count `item`; True when it failed (and then, if `report`, say why on stderr)."""
-        self.total += 1
-        if item.error is None:
-            return False
-        self.failed += 1
-        self.first = self.first or item
-        if report:
-            _error(f"{item.where}: {item.error}")
-        return True
-
-    def exit_status(self, what: str) -> int:
-        first = self.first and f"{self.first.where}: {self.first.error}"
-        return _failure_status(self.failed, self.total, what, first)
-
-
-def _failure_status(failed: int, total: int, what: str, first: str | None) -> int:
-    """0, or 3 after a summary on stderr; `what`: "files" or "records"."""
-    if not failed:
-        return EXIT_OK
-    summary = f"{failed} of {total} {what} failed"
-    if what == "records":
-        summary += f" and were written as error records; the first, {first}"
-    _error(summary)
-    return EXIT_PARTIAL
-
-
-# --- writing outputs ---------------------------------------------------------------------
-
-
-def _use_utf8_stdout() -> None:
-    """Write UTF-8 whatever the locale; text the encoder cannot take (lone surrogates from
-    JSON escapes) is written as its \\u escape rather than failing the run."""
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8", errors="backslashreplace", newline="\n")
-
-
-@contextmanager
-def output(path: str | None) -> Iterator[IO[str]]:
-    """A text stream to `path` (None or '-': stdout). A file is written under a temporary
-    name and replaces `path` only when the block finishes without an exception."""
-    if path is None or path == STDIN:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    with atomic_output(path) as stream:
-        yield stream
-
-
-def tsv_field(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
-
-
-# --- clean -----------------------------------------------------------------------------
-
-
-def run_clean(args) -> int:
-    _jsonl_only(args, ("field", "no_paragraphs", "jobs", "resume", "boilerplate"), "--jsonl")
-    _only_with(args, ("group_field", "boilerplate_min_documents"), "--boilerplate", args.boilerplate)
-    paths = _input_paths(args)
-    if args.jsonl_input:
-        return _clean_jsonl(args, paths)
-    if len(paths) > 1 or (args.output and Path(args.output).is_dir()):
-        return _clean_to_directory(args, paths)
-    return _clean_one(args, paths[0])
-
-
-def _clean_one(args, path: str) -> int:
-    filter = make_filter(args)
-    with output(args.output) as out:
-        for item, document in classified(filter, read_files([path], args.format, args.limits)):
-            _write_body(out, item, document)
-    return EXIT_OK
-
-
-def _clean_to_directory(args, paths: list[str]) -> int:
-    if not args.output:
-        raise InputError("several FILEs: give -o DIR to write one body per file, or use --jsonl")
-    targets = _body_targets(paths, Path(args.output))
-    filter = make_filter(args)
-    failures = Failures()
-    for item, document in classified(filter, read_files(paths, args.format, args.limits)):
-        if failures.see(item, report=True):
-            continue
-        with output(targets[item.source]) as out:
-            _write_body(out, item, document)
-    return failures.exit_status("files")
-
-
-def _body_targets(paths: list[str], directory: Path) -> dict[str, Path]:
-    """DIR/NAME.txt for each input."""
-    return _targets(paths, directory, lambda path: Path(strip_compression(path)).stem + ".txt")
-
-
-def _targets(paths: list[str], directory: Path, name: Callable[[str], str]) -> dict[str, Path]:
-    """DIR/name(FILE) for each input; refuse names that collide or would overwrite an input."""
-    if STDIN in paths:
-        raise InputError("stdin has no file name to write under -o DIR; clean it on its own with -o FILE")
-    targets: dict[str, Path] = {}
-    inputs = {Path(p).resolve() for p in paths}
-    for path in paths:
-        target = directory / name(path)
-        clash = next((p for p, t in targets.items() if t == target), None)
-        if clash is not None:
-            raise InputError(f"{clash} and {path} would both be written to {target}; clean them in separate runs")
-        if target.resolve() in inputs:
-            raise InputError(f"the output of {path} would overwrite the input {target}; choose another -o DIR")
-        targets[path] = target
-    directory.mkdir(parents=True, exist_ok=True)
-    return targets
-
-
-def _write_body(out: IO[str], item: Item, document: Document) -> None:
-    body = document.body
-    if body:
-        out.write(body + "\n")
-    elif document.paragraphs:
-        count = len(document.paragraphs)
-        _warn(f"{item.where}: no article body found: {count} paragraph{'s' * (count > 1)}, all junk")
-    else:
-        _warn(f"{item.where}: the document has no text")
-
-
-def _clean_jsonl(args, paths: list[str]) -> int:
-    shards = _shards(args, paths)
-    boilerplate = _relabeller(args)
-    summary = clean_shards(shards, make_filter(args), field=args.field or "text", format=args.format,
-                           paragraphs=not args.no_paragraphs, boilerplate=boilerplate,
-                           jobs=args.jobs or 1, resume=args.resume, progress=Progress(sys.stderr))
-    _warn(str(summary))
-    for unreadable in summary.unreadable:
-        _error(f"{unreadable}; its output was not written (--resume retries it)")
-    status = _failure_status(summary.errors, summary.records, "records", summary.first_error)
-    return EXIT_PARTIAL if summary.unreadable else status
-
-
-def _relabeller(args) -> RecordRelabeller | None:
-    """The repeated-boilerplate post-filter --boilerplate asks for, its counts read now."""
-    if args.boilerplate is None:
-        return None
-    _require_file(args.boilerplate)
-    n = args.boilerplate_min_documents
-    return RecordRelabeller(BoilerplateCounts.load(args.boilerplate),
-                            BoilerplateFilter(min_documents=n) if n else None, args.group_field or "url")
-
-
-def _shards(args, paths: list[str]) -> list[Shard]:
-    """Inputs and their outputs: all to stdout; one FILE to -o FILE; else one file each in -o DIR."""
-    if args.output in (None, STDIN):
-        if args.resume:
-            raise InputError("--resume needs -o: it skips the inputs whose output file is complete")
-        return [Shard(path) for path in paths]
-    out = Path(args.output)
-    if len(paths) == 1 and not out.is_dir() and not args.output.endswith(("/", os.sep)):
-        if paths[0] != STDIN and out.resolve() == Path(paths[0]).resolve():
-            raise InputError(f"-o {args.output} would overwrite the input; choose another output")
-        return [Shard(paths[0], args.output)]
-    if out.exists() and not out.is_dir():
-        raise InputError(f"-o {args.output} is a file, but several inputs are written one output "
-                         "each into a directory: give -o DIR")
-    if not out.exists() and strip_compression(out.name).endswith((".jsonl", ".json")):
-        raise InputError(f"several inputs are written one output each into -o DIR, and {args.output} "
-                         "looks like a file name: give a directory (created if missing), or leave "
-                         "out -o to write every record to stdout")
-    targets = _targets(paths, out, lambda path: Path(path).name)
-    return [Shard(path, str(targets[path])) for path in paths]
-
-
-# --- classify --------------------------------------------------------------------------
-
-
-def run_classify(args) -> int:
-    _jsonl_only(args, ("field",), "--jsonl-input")
-    paths = _input_paths(args)
-    filter = make_filter(args)
-    failures = Failures()
-    if args.jsonl_input or args.labelled:
-        field = args.field or "text"
-        items = (read_records(paths, field, args.format, args.limits) if args.jsonl_input
-                 else read_files(paths, args.format, args.limits))
-        with output(args.output) as out:
-            for item, document in _classified(filter, items, args.explain):
-                if failures.see(item, report=not args.jsonl_input):
-                    if args.jsonl_input:
-                        out.write(json_line(error_record(item)))
-                    continue
-                out.write(json_line(_labelled(item, document, field, args.explain)))
-        return failures.exit_status("records" if args.jsonl_input else "files")
-    with output(args.output) as out:
-        if not args.jsonl:
-            out.write("doc\tindex\tlabel\tscore\ttext" + "\twhy" * args.explain + "\n")
-        for item, document in _classified(filter, read_files(paths, args.format, args.limits), args.explain):
-            if failures.see(item, report=True):
-                continue
-            whys = explanations(document) if args.explain else [None] * len(document.paragraphs)
-            for (paragraph, decision), why in zip(document.labelled(), whys):
-                out.write(_paragraph_row(item, paragraph, decision, args.jsonl, why))
-    return failures.exit_status("files")
-
-
-def _classified(filter: Filter, items, with_explanations: bool):
-    """`records.classified`, with explanations added when asked for."""
-    for item, document in classified(filter, items):
-        if with_explanations and document is not None:
-            document = explain(filter.model_for(item.document).pipeline, item.document, document)
-        yield item, document
-
-
-def _labelled(item: Item, document: Document, field: str, with_explanations: bool) -> dict:
-    record = labelled_record(item if item.record is not None else replace(item, record={}), document, field)
-    if with_explanations:
-        for paragraph, why in zip(record["paragraphs"], explanations(document)):
-            paragraph["why"] = str(why)
-    return record
-
-
-def _paragraph_row(item: Item, paragraph: Paragraph, decision: Decision, jsonl: bool, why=None) -> str:
-    if jsonl:
-        row = {"doc": item.source, "index": paragraph.index, "label": decision.label,
-               "score": rounded_score(decision), "reason": decision.reason, "text": paragraph.text}
-        if why is not None:
-            row["why"] = [{"group": r.group, "words": r.words, "effect": round(r.effect, 3)} for r in why.reasons]
-        return json_line(row)
-    row = (f"{tsv_field(item.source)}\t{paragraph.index}\t{decision.label}\t"
-           f"{decision.score:.{SCORE_DIGITS}f}\t{tsv_field(paragraph.text)}")
-    return row + (f"\t{tsv_field(str(why))}" if why is not None else "") + "\n"
-
-
-# --- inspect -----------------------------------------------------------------------------
-
-
-def run_inspect(args) -> int:
-    paths = _input_paths(args)
-    filter = make_filter(args)
-    report = inspect(filter, _inspected_items(args, paths), max_documents=args.max_documents)
-    with output(args.output) as out:
-        out.write(report.to_html())
-    for item in report.failed:
-        _error(f"{item.where}: {item.error}")
-    more = f" (the first {args.max_documents}; there were more)" if report.truncated else ""
-    count = len(report.documents)
-    _say(f"wrote {args.output}: {count} document{'s' * (count != 1)}{more}")
-    shown = len(report.documents) + len(report.failed)
-    return _failure_status(len(report.failed), shown, "documents", None)
-
-
-def _inspected_items(args, paths: list[str]) -> Iterator[Item]:
-    """The documents of the inputs in order: each record of a JSONL input, each other FILE whole."""
-    jsonl = [args.jsonl_input or strip_compression(path).endswith(".jsonl") for path in paths]
-    files = read_files([path for path, is_jsonl in zip(paths, jsonl) if not is_jsonl], args.format, args.limits)
-    for path, is_jsonl in zip(paths, jsonl):
-        if is_jsonl:
-            yield from read_records([path], args.field or "text", args.format, args.limits)
-        else:
-            yield next(files)
-
-
-def _jsonl_only(args, options: tuple[str, ...], flag: str) -> None:
-    _only_with(args, options, flag, args.jsonl_input)
-
-
-def _only_with(args, options: tuple[str, ...], flag: str, present) -> None:
-    if present:
-        return
-    given = [f"--{o.replace('_', '-')}" for o in options if getattr(args, o)]
-    if given:
-        raise InputError(f"{', '.join(given)} only applies with {flag}")
-
-
-# --- boilerplate count ---------------------------------------------------------------------
-
-
-def run_boilerplate_count(args) -> int:
-    paths = _input_paths(args)
-    failures = Failures()
-    items = (item for item in read_records(paths, args.field, args.format, args.limits)
-             if not failures.see(item))
-    counts = count_items(items, args.group_field, args.min_documents)
-    counts.save(args.output)
-    _say(_counted(args, counts, failures.total))
-    if failures.failed:
-        first = failures.first
-        _error(f"{failures.failed} of {failures.total} records could not be read and were not "
-               f"counted; the first, {first.where}: {first.error}")
-        return EXIT_PARTIAL
-    return EXIT_OK
-
-
-def _counted(args, counts: BoilerplateCounts, records: int) -> str:
-    """What `boilerplate count` wrote, and a hint when no record named a site."""
-    n, sites = args.min_documents, len(counts.group_keys)
-    said = (f"wrote {args.output}: {records:,} records, {int(counts.group_documents.sum()):,} of them on "
-            f"{sites:,} site{'s' * (sites != 1)} with {n}+ pages; {len(counts):,} paragraphs occur on "
-            f"{n}+ pages of their site")
-    if not sites:
-        said += f" (do the records' {args.group_field!r} fields name their site? see --group-field)"
-    return said
-
-
-# --- corpus, train, evaluate ---------------------------------------------------------------
-
-
-def run_corpus_build(args) -> int:
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    count = build_corpus(args.directory, args.output, renderings=tuple(args.renderings),
-                         jobs=args.jobs, limit=args.limit)
-    print(f"wrote {count} labelled documents to {args.output}")
-    return EXIT_OK
-
-
-def _load_corpus(args):
-    _require_file(args.corpus)
-    return load_corpus(args.corpus, renderings=args.renderings, page_types=args.page_types,
-                       limit=args.limit)
-
-
-def run_train(args) -> int:
-    documents = _load_corpus(args)
-    if not args.wcxb and all(d.rendering in ALL_RENDERINGS and d.reference for d in documents):
-        _warn("this corpus looks built from WCXB by `filterkit corpus build`; if so, pass --wcxb "
-              "so that the model card credits it (CC-BY-4.0)")
-    card = train(documents, args.output, kind=args.kind, folds=args.folds,
-                 corpus_name=Path(args.corpus).name, training_data=wcxb_credit(documents) if args.wcxb else None,
-                 augment=args.augment, scores_path=args.save_scores, log=_say)
-    _say(f"saved {args.output} (threshold {card['threshold']:.2f}) and its model card "
-         f"{Path(args.output).with_suffix('.json')}")
-    return EXIT_OK
-
-
-def run_evaluate(args) -> int:
-    with_model = args.model is not None or args.shipped_model
-    if args.model is not None and args.shipped_model:
-        raise InputError("give either --model or --shipped-model, not both")
-    if with_model and (args.kind or args.folds):
-        raise InputError("--kind and --folds set up cross-validation; they do not apply to --model/--shipped-model")
-    documents = _load_corpus(args)
-    if with_model:
-        report = evaluate_model(documents, args.model, trusted=args.trust_model, threshold=args.threshold)
-    else:
-        report = cross_validate(documents, kind=args.kind or "gbt", folds=args.folds or 5,
-                                threshold=args.threshold, augment=args.augment, log=_warn)
-    if args.save_scores:
-        report.save_scores(documents, args.save_scores)
-    result = report.to_json()
-    if args.json != STDIN:
-        _say(report.to_text())
-    if args.compare_trafilatura:
-        peers = compare_with_peers(documents, report, args.compare_trafilatura, log=_warn)
-        result["peers"] = {name: {t: s.__dict__ for t, s in by_type.items()} for name, by_type in peers.items()}
-        if args.json != STDIN:
-            _say(comparison_table(peers))
-    if args.json:
-        with output(args.json) as out:
-            out.write(json.dumps(result, indent=2) + "\n")
-    return EXIT_OK
-
-
-def _require_file(path: str) -> None:
-    """Fail before any work when an input file is missing or unreadable."""
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as exc:
-        raise InputError(_message(exc)) from exc
-
-
-# --- messages --------------------------------------------------------------------------
-
-
-def _say(message: str) -> None:
-    print(message, flush=True)
-
-
-def _warn(message: str) -> None:
-    print(f"filterkit: {message}", file=sys.stderr, flush=True)
-
-
-def _error(message: str) -> None:
-    print(f"filterkit: error: {message}", file=sys.stderr, flush=True)
-
-
-def _message(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror and exc.filename:
-        return f"{exc.filename}: {exc.strerror}"
-    return str(exc)
-
-
-def _silence_stdout() -> None:
-    """After the reader of stdout went away: point stdout at /dev/null so that the
-    interpreter's final flush does not fail again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())

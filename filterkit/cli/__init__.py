@@ -1,0 +1,57 @@
+"""The command line: `filterkit clean | classify | inspect | boilerplate count | corpus build |
+train | evaluate`.
+
+A thin shell over the library: each command parses its arguments, reads its inputs,
+calls filterkit and formats what comes back. What a paragraph is, and whether it is
+body, is decided in the library only.
+
+`parser` builds the whole parser; each command lives in a module of its own (`clean`,
+`classify`, `inspect`, `boilerplate`, `corpus`, `train`, `evaluate`), with a `run(args)`
+that returns the exit status, imported only when that command runs. `common` and
+`documents` hold what several commands share.
+"""
+from __future__ import annotations
+
+import importlib
+
+from ..errors import FilterkitError, InputError
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    error,
+    message,
+    silence_stdout,
+    use_utf8_stdout,
+)
+from .parser import build_parser
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status.
+
+    2 for a usage error or an input that cannot be read (`UsageError`, `InputError`);
+    1 when the run failed otherwise: a model that cannot be loaded, an output that cannot
+    be written, or a ValueError from the library (a one-line message, no traceback)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        use_utf8_stdout()
+        command = importlib.import_module(f"{__name__}.{args.module}")
+        return command.run(args)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return EXIT_OK if exc.code is None else exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except BrokenPipeError:
+        silence_stdout()
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except (UsageError, InputError) as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    except (FilterkitError, OSError, ValueError) as exc:
+        error(message(exc))
+        return EXIT_FAILED

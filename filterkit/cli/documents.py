@@ -1,0 +1,96 @@
+"""What the commands that filter documents share (clean, classify, inspect, boilerplate
+count): their inputs checked and read as Items, the Filter their options ask for, the
+count of failed inputs, and where output goes."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import IO, Iterator
+
+from ..errors import InputError
+from ..filter import Filter
+from ..limits import DEFAULT_LIMITS, Limits
+from ..read import to_document
+from ..scale.files import READ_ERRORS, STDIN, atomic_output, read_whole
+from ..scale.records import Item, source_name
+from .common import UsageError, error, failure_status, message, require_file
+
+# --- reading inputs ----------------------------------------------------------------------
+
+
+def input_paths(args) -> list[str]:
+    """The FILE arguments, checked before any work: stdin at most once, every file readable."""
+    paths = args.files or [STDIN]
+    if paths.count(STDIN) > 1:
+        raise UsageError("stdin ('-') can be read only once")
+    for path in paths:
+        if path != STDIN:
+            require_file(path)
+    if STDIN in paths and sys.stdin.isatty():
+        print("filterkit: reading a document from stdin; end it with Ctrl-D", file=sys.stderr)
+    return paths
+
+
+def read_files(paths: list[str], format: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
+    """Each file one document, within `limits`. When the only input fails, that is an InputError."""
+    for path in paths:
+        item = Item(source_name(path))
+        try:
+            item.document = to_document(read_whole(path, limits), format, limits)
+        except (InputError, *READ_ERRORS) as exc:
+            item.error = message(exc)
+            if len(paths) == 1:
+                raise InputError(f"{item.where}: {item.error}") from exc
+        yield item
+
+
+# --- classifying -----------------------------------------------------------------------
+
+
+def make_filter(args) -> Filter:
+    """The Filter the options ask for, its model loaded now: a model problem stops the run
+    before any input is read."""
+    filter = Filter(args.model, html_model=args.html_model, threshold=args.threshold,
+                    trusted=args.trust_model, limits=args.limits)
+    filter.model
+    if args.html_model is not None:
+        filter.html_model
+    return filter
+
+
+class Failures:
+    """Counts the items that failed, and says so at the end of a run."""
+
+    def __init__(self) -> None:
+        self.total = self.failed = 0
+        self.first: Item | None = None
+
+    def see(self, item: Item, report: bool = False) -> bool:
+        """Count `item`; True when it failed (and then, if `report`, say why on stderr)."""
+        self.total += 1
+        if item.error is None:
+            return False
+        self.failed += 1
+        self.first = self.first or item
+        if report:
+            error(f"{item.where}: {item.error}")
+        return True
+
+    def exit_status(self, what: str) -> int:
+        first = self.first and f"{self.first.where}: {self.first.error}"
+        return failure_status(self.failed, self.total, what, first)
+
+
+# --- writing outputs ---------------------------------------------------------------------
+
+
+@contextmanager
+def output(path: str | None) -> Iterator[IO[str]]:
+    """A text stream to `path` (None or '-': stdout). A file is written under a temporary
+    name and replaces `path` only when the block finishes without an exception."""
+    if path is None or path == STDIN:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with atomic_output(path) as stream:
+        yield stream

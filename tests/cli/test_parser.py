@@ -1,0 +1,86 @@
+"""The command line's structure: the parser names one module per command, imported only
+when that command runs; the constants the parser copies from heavy modules equal the
+originals; what a fresh interpreter imports for `--help` and for `clean`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+from pathlib import Path
+
+from filterkit.cli import parser
+from filterkit.report import inspect as report_inspect
+from filterkit.training import corpus
+
+COMMAND_MODULES = {"clean", "classify", "inspect", "boilerplate", "corpus", "train", "evaluate"}
+
+
+def command_modules(command: argparse.ArgumentParser) -> set[str]:
+    """The `module` each (sub)command of `command` sets."""
+    found = {command.get_default("module")} - {None}
+    for action in command._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subcommand in action.choices.values():
+                found |= command_modules(subcommand)
+    return found
+
+
+def test_each_command_names_a_module_with_run():
+    assert command_modules(parser.build_parser()) == COMMAND_MODULES
+    for name in COMMAND_MODULES:
+        assert callable(importlib.import_module(f"filterkit.cli.{name}").run)
+
+
+def test_the_constants_the_parser_copies_equal_the_originals():
+    assert parser.RENDERINGS == corpus.RENDERINGS
+    assert parser.HTML_RENDERING == corpus.HTML_RENDERING
+    assert parser.ALL_RENDERINGS == corpus.ALL_RENDERINGS
+    assert parser.MAX_DOCUMENTS == report_inspect.MAX_DOCUMENTS
+
+
+# What a fresh interpreter has imported after `main(ARGS)` for each ARGS, given as a JSON list
+# on the command line: printed as JSON, with the exit statuses and what went to stderr.
+IMPORTED = """
+import contextlib, io, json, sys
+from filterkit.cli import main
+statuses = []
+with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()) as err:
+    for args in sys.argv[1:]:
+        statuses.append(main(json.loads(args)))
+print(json.dumps({"statuses": statuses, "stderr": err.getvalue(), "modules": sorted(sys.modules)}))
+"""
+
+
+def imported(run_subprocess, cwd: Path, *commands: list[str]) -> dict:
+    result = run_subprocess(*(json.dumps(args) for args in commands), cwd=cwd, code=IMPORTED)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def only_for_others(modules: list[str], command: str | None = None) -> list[str]:
+    """The modules among `modules` that only commands other than `command` need."""
+    others = {f"filterkit.cli.{name}" for name in COMMAND_MODULES - {command}}
+    return [m for m in modules if m.startswith(("filterkit.training", "filterkit.report")) or m in others]
+
+
+def test_help_version_and_usage_errors_import_no_command_and_no_scikit_learn(run_subprocess, tmp_path):
+    found = imported(run_subprocess, tmp_path, ["--help"], ["--version"], ["train", "--help"],
+                     ["clean", "--threshold", "2"], ["corpus"])
+    assert found["statuses"] == [0, 0, 0, 2, 2]
+    modules = found["modules"]
+    assert only_for_others(modules) == []
+    assert not [m for m in modules if m.startswith(("sklearn", "scipy", "filterkit.scale"))]
+
+
+def test_clean_imports_no_training_report_or_other_command(run_subprocess, tmp_path, shipped_model):
+    (tmp_path / "article.txt").write_text("Council approves cycle lanes\nThe council voted on Tuesday "
+                                          "to build cycle lanes through the centre.\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<html><body><nav><a href='/'>Home</a></nav><article><h1>Council "
+                                        "approves cycle lanes</h1><p>The council voted on Tuesday to build "
+                                        "cycle lanes through the centre.</p></article></body></html>",
+                                        encoding="utf-8")
+    found = imported(run_subprocess, tmp_path, ["clean", "article.txt", "-o", "article.body"],
+                     ["clean", "page.html", "-o", "page.body"])
+    assert found["statuses"] == [0, 0], found["stderr"]
+    assert {"filterkit.cli.clean", "filterkit.features.dom"} <= set(found["modules"])  # the HTML model ran
+    assert only_for_others(found["modules"], "clean") == []
