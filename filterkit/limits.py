@@ -70,19 +70,25 @@ def within(seconds: float | None, found: str, function: Callable[..., T], *args)
     if not _can_time() or seconds is None or signal.getitimer(signal.ITIMER_REAL)[0]:
         return function(*args)
     expired = False
+    running = True
 
     def expire(signum, frame):
         nonlocal expired
         expired = True
-        raise _Expired
+        # Only while `function` runs: raised in the clean-up below, it would skip stopping
+        # the timer, whose next signal, once the previous handler is back, ends the process.
+        if running:
+            raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
-        # Repeats every 0.1 s until stopped, in case one of its exceptions is swallowed.
-        signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
         try:
+            # Repeats every 0.1 s until stopped, in case one of its exceptions is swallowed.
+            # Started inside the try: a short time can be up before setitimer returns.
+            signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
             result = function(*args)
         finally:
+            running = False  # first: no signal handler runs before this line
             signal.setitimer(signal.ITIMER_REAL, 0)
         # The timer's exception can be swallowed on its way out: raised inside a `__del__`
         # or a garbage-collector callback, Python only reports it as unraisable.

@@ -34,6 +34,7 @@ from filterkit.limits import DEFAULT_LIMITS, Limits, MiB, within
 from filterkit.read import to_document
 from filterkit.read.encoding import decode
 from filterkit.read.html import html_document, page_blocks, parse_html
+from filterkit.scale import files
 from filterkit.scale.files import numbered_lines, read_whole
 
 ARTICLE = (
@@ -77,7 +78,23 @@ def test_random_bytes_are_read_or_refused_never_crash(size, format):
 def test_invalid_utf8_is_refused_with_the_byte_and_a_hint():
     with pytest.raises(InputError, match=r"not valid UTF-8 \(byte 9: b'\\xff") as caught:
         decode(b"valid en \xff then more")
-    assert "decode it first" in str(caught.value) and "cp1252" in str(caught.value)
+    assert "convert it to UTF-8 first" in str(caught.value) and "cp1252" in str(caught.value)
+    assert "iconv -f CP1252 -t UTF-8" in str(caught.value)  # for the command line too
+
+
+@pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_without_a_byte_order_mark_is_refused_not_cleaned_with_nuls_between_letters(codec, name):
+    data = ARTICLE.encode(codec)  # these codecs write no byte-order mark
+    assert data.decode("utf-8")  # valid UTF-8 too, a NUL between every two letters
+    with pytest.raises(InputError, match=f"input looks like {name} without a byte-order mark") as caught:
+        to_document(data)
+    assert f"iconv -f {name} -t UTF-8" in str(caught.value)
+    assert data.decode(name.lower()) == ARTICLE  # the Python advice works too
+
+
+def test_text_with_some_nuls_is_not_taken_for_utf16():
+    data = ("A line with a NUL\x00 in it\n" * 3 + "x\x00y\x00z\x00w\x00 and more\n").encode()
+    assert len(to_document(data).paragraphs) == 4
 
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-16"])
@@ -400,6 +417,73 @@ def test_a_line_over_max_record_bytes_is_an_error_in_its_place(tmp_path):
     assert list(numbered_lines(str(exact), Limits(max_record_bytes=MiB))) == [(1, b"x" * MiB + b"\n")]
 
 
+def write_lines_of(path, lines: list[bytes]) -> bytes:
+    data = b"".join(lines)
+    path.write_bytes(data)
+    return data
+
+
+def test_blank_lines_of_any_kind_and_length_are_skipped_and_counted(tmp_path, monkeypatch):
+    # Read 7 bytes at a time, so that lines of each kind straddle the reads.
+    monkeypatch.setattr(files, "READ_SIZE", 7)
+    pieces = [b"\n", b"\r\n", b"  \t \n", b" " * 40 + b"\n", b'{"a": 1}\n', b'  {"b": 2}\r\n', b"w" * 30 + b"\n"]
+    rng = random.Random(19)
+    for _ in range(200):
+        data = write_lines_of(tmp_path / "lines.jsonl", rng.choices(pieces, k=rng.randint(0, 12)) +
+                              rng.choice([[], [b"   "], [b'{"end": 3}']]))  # a last line without its end
+        expected = []
+        for number, line in enumerate(data.splitlines(keepends=True), 1):
+            if line.strip():
+                too_long = len(line.rstrip(b"\n")) > 20
+                expected.append((number, "too long" if too_long else line))
+        found = [(n, "too long" if isinstance(line, InputTooLargeError) else line)
+                 for n, line in numbered_lines(str(tmp_path / "lines.jsonl"), Limits(max_record_bytes=20))]
+        assert found == expected, data
+
+
+def test_a_line_that_starts_with_more_blanks_than_a_record_may_hold_is_too_long(tmp_path):
+    path = tmp_path / "lines.jsonl"
+    path.write_bytes(b" " * (3 * MiB) + b'{"text": "x"}\n' + b" " * (3 * MiB) + b"\n" + b'{"n": 3}\n')
+    (number, error), after = numbered_lines(str(path), Limits(max_record_bytes=MiB))
+    assert number == 1 and error.limit == "max_record_bytes" and str(error).startswith("the line is 3,145,741 bytes")
+    assert after == (3, b'{"n": 3}\n')  # line 2, of blanks alone, is no record however long
+
+
+def test_64_mib_of_blank_lines_are_read_in_bulk(tmp_path):
+    crlf = b"\r\n  \t\n" * 100_000  # 200,000 lines
+    path = tmp_path / "blank.jsonl.gz"
+    path.write_bytes(gzip.compress(b"\n" * MiB) * 32 + gzip.compress(crlf) * 32 + gzip.compress(b'{"text": "x"}\n'))
+    assert list(numbered_lines(str(path))) == [(32 * MiB + 32 * 200_000 + 1, b'{"text": "x"}\n')]
+
+
+def test_blank_lines_count_towards_max_decompressed_bytes(tmp_path):
+    path = tmp_path / "blank.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"text": "x"}\n') + gzip.compress(b"\n" * MiB) * 1024)  # 1 GiB
+    (number, record), (stop_at, stop) = numbered_lines(str(path), Limits(max_decompressed_bytes=8 * MiB))
+    assert (number, record) == (1, b'{"text": "x"}\n')
+    # 8 MiB hold the record's 14 bytes and as many one-byte lines; the next crosses the limit.
+    assert stop_at == 2 + 8 * MiB - 14 and stop.limit == "max_decompressed_bytes"
+
+
+# One process reads 256 MiB of line ends from a .gz of 256 kB: once a step per line (2 MB/s,
+# two minutes), read in bulk now (seconds). The timeout is a guard against hanging only.
+_BLANK_PROBE = r"""
+import gzip, json, sys
+from filterkit.scale.files import numbered_lines
+
+with open(sys.argv[1], "wb") as out:
+    out.write(gzip.compress(b"\n" * (1024 * 1024)) * 256 + gzip.compress(b'{"text": "after"}\n'))
+print(json.dumps([[number, line.decode()] for number, line in numbered_lines(sys.argv[1])]))
+"""
+
+
+@pytest.mark.slow
+def test_256_mib_of_blank_lines_cost_next_to_nothing(tmp_path):
+    run = subprocess.run([sys.executable, "-c", _BLANK_PROBE, str(tmp_path / "blank.jsonl.gz")],
+                         capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(run.stdout) == [[256 * MiB + 1, '{"text": "after"}\n']]
+
+
 def test_a_compressed_document_is_read_no_further_than_max_document_bytes(tmp_path):
     bomb = compressed_bomb(tmp_path / "page.html.gz", b"<p>spam</p>    \n", expands_to=64 * MiB)
     with pytest.raises(InputTooLargeError, match=f"{bomb} is more than 16,777,216 bytes, over the limit "
@@ -471,6 +555,17 @@ def test_within_restores_the_callers_timer_signal_handler():
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_time_up_before_its_timer_is_even_set_still_stops_the_timer():
+    # 1 µs is up as setitimer returns: the timer's exception then comes from starting it,
+    # and must not skip stopping it, or its next signal ends the process (SIGALRM).
+    previous = signal.getsignal(signal.SIGALRM)
+    for _ in range(20):
+        with pytest.raises(InputTooLargeError, match="took longer than 1e-06 s"):
+            within(1e-6, "sleeping", time.sleep, 30)
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert signal.getsignal(signal.SIGALRM) is previous
 
 
 def test_within_abandons_work_even_when_its_timer_exception_is_swallowed():

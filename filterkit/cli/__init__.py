@@ -17,6 +17,7 @@ import importlib
 from ..errors import FilterkitError, InputError
 from .common import (
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
     UsageError,
@@ -24,6 +25,7 @@ from .common import (
     message,
     silence_stdout,
     use_utf8_stdout,
+    warn,
 )
 from .parser import build_parser
 
@@ -35,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
 
     2 for a usage error or an input that cannot be read (`UsageError`, `InputError`);
     1 when the run failed otherwise: a model that cannot be loaded, an output that cannot
-    be written, or a ValueError from the library (a one-line message, no traceback)."""
+    be written, or a ValueError from the library; 130 when interrupted (Ctrl-C). Always a
+    one-line message, never a traceback, even for an error nobody foresaw (a bug)."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -48,10 +51,15 @@ def main(argv: list[str] | None = None) -> int:
         silence_stdout()
         return EXIT_FAILED
     except KeyboardInterrupt:
-        return 130
+        warn("interrupted")
+        return EXIT_INTERRUPTED
     except (UsageError, InputError) as exc:
         error(str(exc))
         return EXIT_USAGE
     except (FilterkitError, OSError, ValueError) as exc:
         error(message(exc))
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: said in one line all the same
+        error(f"{type(exc).__name__}: {exc} (an error filterkit does not expect: please report it, "
+              "with the command that ran)")
         return EXIT_FAILED

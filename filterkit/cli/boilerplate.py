@@ -2,14 +2,20 @@
 of the repeated-boilerplate filter; pass 2 is `clean --jsonl --boilerplate COUNTS`)."""
 from __future__ import annotations
 
-from ..scale.boilerplate import BoilerplateCounts, count_items
+from typing import TYPE_CHECKING
+
 from ..scale.records import read_records
 from .common import EXIT_OK, EXIT_PARTIAL, error, say
 from .documents import Failures, input_paths
 
+if TYPE_CHECKING:
+    from ..scale.boilerplate import BoilerplateCounts
+
 
 def run(args) -> int:
-    paths = input_paths(args)
+    paths = input_paths(args, args.output)
+    from ..scale.boilerplate import count_items  # after the checks: it imports scikit-learn
+
     failures = Failures()
     items = (item for item in read_records(paths, args.field, args.format, args.limits)
              if not failures.see(item))

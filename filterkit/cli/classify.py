@@ -3,10 +3,9 @@ as the labelled records `filterkit train` reads."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..document import Decision, Document, Paragraph
-from ..explain import explain, explanations
-from ..filter import Filter
 from ..scale.records import (
     SCORE_DIGITS,
     Item,
@@ -20,10 +19,14 @@ from ..scale.records import (
 from .common import jsonl_only
 from .documents import Failures, input_paths, make_filter, output, read_files
 
+# Imported once the arguments and inputs are checked: they import scikit-learn.
+if TYPE_CHECKING:
+    from ..filter import Filter
+
 
 def run(args) -> int:
     jsonl_only(args, ("field",), "--jsonl-input")
-    paths = input_paths(args)
+    paths = input_paths(args, args.output)
     filter = make_filter(args)
     failures = Failures()
     if args.jsonl_input or args.labelled:
@@ -44,7 +47,7 @@ def run(args) -> int:
         for item, document in _classified(filter, read_files(paths, args.format, args.limits), args.explain):
             if failures.see(item, report=True):
                 continue
-            whys = explanations(document) if args.explain else [None] * len(document.paragraphs)
+            whys = _explanations(document) if args.explain else [None] * len(document.paragraphs)
             for (paragraph, decision), why in zip(document.labelled(), whys):
                 out.write(_paragraph_row(item, paragraph, decision, args.jsonl, why))
     return failures.exit_status("files")
@@ -52,6 +55,8 @@ def run(args) -> int:
 
 def _classified(filter: Filter, items, with_explanations: bool):
     """`records.classified`, with explanations added when asked for."""
+    from ..explain import explain
+
     for item, document in classified(filter, items):
         if with_explanations and document is not None:
             document = explain(filter.model_for(item.document).pipeline, item.document, document)
@@ -61,9 +66,15 @@ def _classified(filter: Filter, items, with_explanations: bool):
 def _labelled(item: Item, document: Document, field: str, with_explanations: bool) -> dict:
     record = labelled_record(item if item.record is not None else replace(item, record={}), document, field)
     if with_explanations:
-        for paragraph, why in zip(record["paragraphs"], explanations(document)):
+        for paragraph, why in zip(record["paragraphs"], _explanations(document)):
             paragraph["why"] = str(why)
     return record
+
+
+def _explanations(document: Document) -> list:
+    from ..explain import explanations
+
+    return explanations(document)
 
 
 def _paragraph_row(item: Item, paragraph: Paragraph, decision: Decision, jsonl: bool, why=None) -> str:

@@ -4,18 +4,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import IO, Callable
+from typing import IO, TYPE_CHECKING, Callable
 
-from ..document import Document
 from ..errors import InputError
-from ..scale.batch import Progress, Shard, clean_shards
-from ..scale.boilerplate import BoilerplateCounts, BoilerplateFilter, RecordRelabeller
 from ..scale.files import STDIN, strip_compression
 from ..scale.records import Item, classified
 from .common import (
-    EXIT_OK,
     EXIT_PARTIAL,
     UsageError,
+    check_output,
     error,
     failure_status,
     jsonl_only,
@@ -25,6 +22,11 @@ from .common import (
 )
 from .documents import Failures, input_paths, make_filter, output, read_files
 
+# Imported once the arguments and inputs are checked: they import scikit-learn.
+if TYPE_CHECKING:
+    from ..document import Document
+    from ..scale.boilerplate import RecordRelabeller
+
 
 def run(args) -> int:
     jsonl_only(args, ("field", "no_paragraphs", "jobs", "resume", "boilerplate"), "--jsonl")
@@ -33,28 +35,22 @@ def run(args) -> int:
     if args.jsonl_input:
         return _clean_jsonl(args, paths)
     if len(paths) > 1 or (args.output and Path(args.output).is_dir()):
-        return _clean_to_directory(args, paths)
-    return _clean_one(args, paths[0])
+        if not args.output:
+            raise UsageError("several FILEs: give -o DIR to write one body per file, or use --jsonl")
+        return _clean_files(args, paths, _body_targets(paths, Path(args.output)))
+    check_output(args.output, paths)
+    return _clean_files(args, paths, {paths[0]: args.output})
 
 
-def _clean_one(args, path: str) -> int:
-    filter = make_filter(args)
-    with output(args.output) as out:
-        for item, document in classified(filter, read_files([path], args.format, args.limits)):
-            _write_body(out, item, document)
-    return EXIT_OK
-
-
-def _clean_to_directory(args, paths: list[str]) -> int:
-    if not args.output:
-        raise UsageError("several FILEs: give -o DIR to write one body per file, or use --jsonl")
-    targets = _body_targets(paths, Path(args.output))
+def _clean_files(args, paths: list[str], targets: dict[str, str | Path | None]) -> int:
+    """The body of each FILE to its target (None: stdout); a FILE that cannot be read or
+    classified gets no output, and is named on stderr."""
     filter = make_filter(args)
     failures = Failures()
-    for item, document in classified(filter, read_files(paths, args.format, args.limits)):
+    for path, (item, document) in zip(paths, classified(filter, read_files(paths, args.format, args.limits))):
         if failures.see(item, report=True):
             continue
-        with output(targets[item.source]) as out:
+        with output(targets[path]) as out:
             _write_body(out, item, document)
     return failures.exit_status("files")
 
@@ -97,14 +93,20 @@ def _write_body(out: IO[str], item: Item, document: Document) -> None:
 
 
 def _clean_jsonl(args, paths: list[str]) -> int:
-    shards = _shards(args, paths)
+    targets = _jsonl_targets(args, paths)
     boilerplate = _relabeller(args)
-    summary = clean_shards(shards, make_filter(args), field=args.field or "text", format=args.format,
-                           paragraphs=not args.no_paragraphs, boilerplate=boilerplate,
-                           jobs=args.jobs or 1, resume=args.resume, progress=Progress(sys.stderr))
+    from ..scale.batch import Progress, Shard, clean_shards
+
+    summary = clean_shards([Shard(path, target) for path, target in zip(paths, targets)], make_filter(args),
+                           field=args.field or "text", format=args.format, paragraphs=not args.no_paragraphs,
+                           boilerplate=boilerplate, jobs=args.jobs or 1, resume=args.resume,
+                           progress=Progress(sys.stderr))
     warn(str(summary))
     for unreadable in summary.unreadable:
-        error(f"{unreadable}; its output was not written (--resume retries it)")
+        if args.output in (None, STDIN):
+            error(f"{unreadable}; the records before it were written, the rest of the file was not read")
+        else:
+            error(f"{unreadable}; its output was not written (--resume retries it)")
     status = failure_status(summary.errors, summary.records, "records", summary.first_error)
     return EXIT_PARTIAL if summary.unreadable else status
 
@@ -114,6 +116,8 @@ def _relabeller(args) -> RecordRelabeller | None:
     if args.boilerplate is None:
         return None
     require_file(args.boilerplate)
+    from ..scale.boilerplate import BoilerplateCounts, BoilerplateFilter, RecordRelabeller
+
     try:
         counts = BoilerplateCounts.load(args.boilerplate)
     except ValueError as exc:  # counts of another format version: an input that cannot be read
@@ -122,17 +126,17 @@ def _relabeller(args) -> RecordRelabeller | None:
     return RecordRelabeller(counts, BoilerplateFilter(min_documents=n) if n else None, args.group_field or "url")
 
 
-def _shards(args, paths: list[str]) -> list[Shard]:
-    """Inputs and their outputs: all to stdout; one FILE to -o FILE; else one file each in -o DIR."""
+def _jsonl_targets(args, paths: list[str]) -> list[str | None]:
+    """Where each input's records go: all to stdout (None); one FILE to -o FILE; else one
+    file each in -o DIR."""
     if args.output in (None, STDIN):
         if args.resume:
             raise UsageError("--resume needs -o: it skips the inputs whose output file is complete")
-        return [Shard(path) for path in paths]
+        return [None] * len(paths)
     out = Path(args.output)
     if len(paths) == 1 and not out.is_dir() and not args.output.endswith(("/", os.sep)):
-        if paths[0] != STDIN and out.resolve() == Path(paths[0]).resolve():
-            raise UsageError(f"-o {args.output} would overwrite the input; choose another output")
-        return [Shard(paths[0], args.output)]
+        check_output(args.output, paths)
+        return [args.output]
     if out.exists() and not out.is_dir():
         raise UsageError(f"-o {args.output} is a file, but several inputs are written one output "
                          "each into a directory: give -o DIR")
@@ -141,4 +145,4 @@ def _shards(args, paths: list[str]) -> list[Shard]:
                          "looks like a file name: give a directory (created if missing), or leave "
                          "out -o to write every record to stdout")
     targets = _targets(paths, out, lambda path: Path(path).name)
-    return [Shard(path, str(targets[path])) for path in paths]
+    return [str(targets[path]) for path in paths]

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 from ..errors import InputError
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class UsageError(Exception):
@@ -30,6 +31,26 @@ def require_file(path: str) -> None:
             pass
     except OSError as exc:
         raise InputError(message(exc)) from exc
+
+
+def check_output(path: str | None, inputs: list[str] = (), option: str = "-o") -> None:
+    """Fail before any work when an output FILE (None or '-': stdout) is one of the inputs,
+    or its directory does not exist: a mistyped path is not made into directories."""
+    if path in (None, "-"):
+        return
+    target = Path(path)
+    for source in inputs:
+        if source != "-" and _same_file(source, target):
+            raise UsageError(f"{option} {path} would overwrite the input {source}; choose another output")
+    if not target.parent.is_dir():
+        raise UsageError(f"{option} {path}: there is no directory {target.parent}; create it first")
+
+
+def _same_file(a: str, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist
+        return False
 
 
 def jsonl_only(args, options: tuple[str, ...], flag: str) -> None:
@@ -98,8 +119,8 @@ def silence_stdout() -> None:
 
 def labelled_corpus(args):
     """The documents of the labelled corpus `args.corpus` that the corpus options select."""
+    require_file(args.corpus)
     from ..training.train import load_corpus  # here, not above: only train and evaluate need it
 
-    require_file(args.corpus)
     return load_corpus(args.corpus, renderings=args.renderings, page_types=args.page_types,
                        limit=args.limit)

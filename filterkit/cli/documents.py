@@ -5,27 +5,34 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import IO, Iterator
+from typing import IO, TYPE_CHECKING, Iterator
 
-from ..errors import InputError
-from ..filter import Filter
+from ..errors import InputError, ModelError
 from ..limits import DEFAULT_LIMITS, Limits
 from ..read import to_document
 from ..scale.files import READ_ERRORS, STDIN, atomic_output, read_whole
 from ..scale.records import Item, source_name
-from .common import UsageError, error, failure_status, message, require_file
+from .common import UsageError, check_output, error, failure_status, message, require_file
+
+# The model, and scikit-learn with it, are imported once the arguments and inputs are
+# checked (`make_filter`): a mistake is reported at once.
+if TYPE_CHECKING:
+    from ..filter import Filter
+    from ..model.store import LoadedModel
 
 # --- reading inputs ----------------------------------------------------------------------
 
 
-def input_paths(args) -> list[str]:
-    """The FILE arguments, checked before any work: stdin at most once, every file readable."""
+def input_paths(args, output: str | None = None) -> list[str]:
+    """The FILE arguments, checked before any work: stdin at most once, every file readable,
+    and `output` (a FILE) none of them, in a directory that exists."""
     paths = args.files or [STDIN]
     if paths.count(STDIN) > 1:
         raise UsageError("stdin ('-') can be read only once")
     for path in paths:
         if path != STDIN:
             require_file(path)
+    check_output(output, paths)
     if STDIN in paths and sys.stdin.isatty():
         print("filterkit: reading a document from stdin; end it with Ctrl-D", file=sys.stderr)
     return paths
@@ -48,14 +55,28 @@ def read_files(paths: list[str], format: str, limits: Limits = DEFAULT_LIMITS) -
 
 
 def make_filter(args) -> Filter:
-    """The Filter the options ask for, its model loaded now: a model problem stops the run
-    before any input is read."""
-    filter = Filter(args.model, html_model=args.html_model, threshold=args.threshold,
-                    trusted=args.trust_model, limits=args.limits)
-    filter.model
-    if args.html_model is not None:
-        filter.html_model
-    return filter
+    """The Filter the options ask for, its models loaded now (the shipped HTML model once
+    a page needs it): a model problem stops the run before any input is read."""
+    from ..filter import Filter
+
+    html_model = None if args.html_model is None else _model(args.html_model, "html", args.trust_model)
+    return Filter(_model(args.model, "text", args.trust_model), html_model=html_model,
+                  threshold=args.threshold, trusted=args.trust_model, limits=args.limits)
+
+
+_MODEL_OPTIONS = {"text": "--model", "html": "--html-model"}
+
+
+def _model(path: str | None, wanted: str, trusted: bool) -> LoadedModel:
+    """The model at `path` (None: the shipped text model), which must read `wanted` input."""
+    from ..model.store import load_model, model_input
+
+    loaded = load_model(path, trusted=trusted)
+    found = model_input(loaded.card)
+    if found != wanted:
+        raise ModelError(f"{path} is a model for {found} input, but {_MODEL_OPTIONS[wanted]} takes one "
+                         f"for {wanted} input: give it as {_MODEL_OPTIONS[found]}")
+    return loaded
 
 
 class Failures:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 from ..scale.files import STDIN
-from ..training.peers import comparison_table
-from ..training.train import compare_with_peers, cross_validate, evaluate_model
-from .common import EXIT_OK, UsageError, labelled_corpus, say, warn
+from .common import EXIT_OK, UsageError, check_output, labelled_corpus, say, warn
 from .documents import output
 
 
@@ -17,7 +15,11 @@ def run(args) -> int:
         raise UsageError("give either --model or --shipped-model, not both")
     if with_model and (args.kind or args.folds):
         raise UsageError("--kind and --folds set up cross-validation; they do not apply to --model/--shipped-model")
-    documents = labelled_corpus(args)
+    check_output(args.json, [args.corpus], "--json")
+    documents = labelled_corpus(args)  # first: a missing corpus is reported before training is imported
+    from ..training.peers import comparison_table
+    from ..training.train import compare_with_peers, cross_validate, evaluate_model
+
     if with_model:
         report = evaluate_model(documents, args.model, trusted=args.trust_model, threshold=args.threshold)
     else:

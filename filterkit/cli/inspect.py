@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..report.inspect import inspect
 from ..scale.files import strip_compression
 from ..scale.records import Item, read_records
 from .common import error, failure_status, say
@@ -11,7 +10,9 @@ from .documents import input_paths, make_filter, output, read_files
 
 
 def run(args) -> int:
-    paths = input_paths(args)
+    paths = input_paths(args, args.output)
+    from ..report.inspect import inspect  # after the checks: it imports scikit-learn
+
     filter = make_filter(args)
     report = inspect(filter, _inspected_items(args, paths), max_documents=args.max_documents)
     with output(args.output) as out:

@@ -48,8 +48,9 @@ output:
                        mode
   --jsonl              each input is JSON Lines, one document per record in
                        --field (default: text); one output record per non-blank
-                       input line, in order: to stdout (every input, one after
-                       another), to -o FILE (one input), or, with several
+                       input line, in order (blank lines are skipped, but
+                       counted in line numbers): to stdout (every input, one
+                       after another), to -o FILE (one input), or, with several
                        inputs, one file per input in -o DIR, named as the
                        input (a/part-01.jsonl.gz -> DIR/part-01.jsonl.gz).
                        Each output record is the input record, all fields kept,
@@ -59,10 +60,12 @@ output:
                                      one (it is also given to the classifier, so
                                      repeats of it are labelled title), else the
                                      detected headline, else null
+                         author      from an HTML page's metadata, else null
+                         date        likewise
                          junk_ratio  share of the document's characters labelled junk
                          empty       true when the document has no text at all
-                         paragraphs  [{index, label, score, text}]; omitted with
-                                     --no-paragraphs
+                         paragraphs  [{index, label, score, reason, text}]; omitted
+                                     with --no-paragraphs
                        A line that is not JSON, not an object, lacks the field or
                        whose field is not a string, a document that cannot be
                        read, or one over a limit (--limit: a line longer than
@@ -90,9 +93,10 @@ output:
                        only ever complete: see -o) and clean the others anew;
                        a resumed run writes the same bytes as an uninterrupted one.
   -o writes each output to a temporary file that replaces it only when that output
-  is complete. Files ending in .gz (gzip) or .zst (Zstandard) are decompressed, and
-  outputs named so are compressed. Text must be UTF-8 (or UTF-16/32 with a
-  byte-order mark); HTML may declare its own charset.
+  is complete; -o FILE must not be an input, and its directory must exist. Files
+  ending in .gz (gzip) or .zst (Zstandard) are decompressed, and outputs named so
+  are compressed. Text must be UTF-8 (or UTF-16/32 with a byte-order mark); HTML
+  may declare its own charset.
 """
 
 CLASSIFY_EPILOG = """\

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..training.corpus import ALL_RENDERINGS
-from ..training.train import train, wcxb_credit
-from .common import EXIT_OK, labelled_corpus, say, warn
+from .common import EXIT_OK, check_output, labelled_corpus, say, warn
 
 
 def run(args) -> int:
-    documents = labelled_corpus(args)
+    check_output(args.output, [args.corpus])
+    documents = labelled_corpus(args)  # first: a missing corpus is reported before training is imported
+    from ..training.corpus import ALL_RENDERINGS
+    from ..training.train import train, wcxb_credit
+
     if not args.wcxb and all(d.rendering in ALL_RENDERINGS and d.reference for d in documents):
         warn("this corpus looks built from WCXB by `filterkit corpus build`; if so, pass --wcxb "
              "so that the model card credits it (CC-BY-4.0)")

@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import re
+import stat
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -117,17 +118,22 @@ def save_model(pipeline: Any, path: str | os.PathLike[str], card: dict[str, Any]
 
 
 def _atomic_write(target: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Call ``write(binary_file)`` on a temp file beside *target*, then rename it over *target*."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """Call ``write(binary_file)`` on a temp file beside *target*, then rename it over *target*.
+    An OSError names *target*, not the temp file."""
+    tmp_name = None
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+    except BaseException as exc:
+        if tmp_name is not None:
+            Path(tmp_name).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, f"cannot be written: {exc.strerror}", str(target)) from None
         raise
 
 
@@ -174,25 +180,37 @@ def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = Fa
     (the text model by default; `HTML_MODEL` for HTML pages).
 
     Files outside the shipped model directory are refused unless ``trusted=True``,
-    because unpickling a file can run arbitrary code.
+    because unpickling a file can run arbitrary code. The file is opened once: what is
+    checked (which file it is, its SHA-256) and what is unpickled are the same bytes,
+    whatever happens to the path meanwhile (a link switched to another file). Untrusted,
+    it must be one of the shipped files itself, and is checked against that file's card.
     """
     shipped = path is None
     model_path = shipped_model_path(name) if shipped else Path(path)
 
-    _require_model_file(model_path, shipped=shipped)
-    card = _read_card(model_path)
-    if not trusted:
-        _require_shipped_location(model_path)
-    data = model_path.read_bytes()
+    with _open_model_file(model_path, shipped=shipped) as file:
+        card = _read_card(model_path if trusted else _shipped_file(os.fstat(file.fileno()), model_path))
+        data = file.read()
     _check_integrity(data, card, model_path)
     _check_versions(card, model_path)
     pipeline = _unpickle(data, model_path)
+    _require_pipeline(pipeline, model_path)
     return LoadedModel(pipeline=pipeline, card=card, path=model_path)
 
 
-def _require_model_file(model_path: Path, *, shipped: bool) -> None:
-    if model_path.is_file():
-        return
+def _open_model_file(model_path: Path, *, shipped: bool) -> BinaryIO:
+    """The file at `model_path`, opened: a regular file (`ModelNotFoundError` else)."""
+    try:
+        # Not blocking: a FIFO put in the model's place must not hang the run.
+        file = open(os.open(model_path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
+    except (FileNotFoundError, NotADirectoryError):
+        file = None
+    except OSError as exc:
+        raise ModelError(f"{model_path} cannot be read: {exc.strerror or exc}") from exc
+    if file is not None:
+        if stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            return file
+        file.close()
     if shipped:
         advice = (
             "The filterkit installation is incomplete: the shipped model is missing. "
@@ -201,6 +219,22 @@ def _require_model_file(model_path: Path, *, shipped: bool) -> None:
     else:
         advice = "Check the path, or train a model with `filterkit train`."
     raise ModelNotFoundError(f"No model file at {model_path}. {advice}")
+
+
+def _shipped_file(opened: os.stat_result, model_path: Path) -> Path:
+    """The shipped model file that is the file opened (the same device and inode)."""
+    for shipped in sorted(shipped_model_dir().glob("*" + MODEL_SUFFIX)):
+        try:
+            status = shipped.stat()
+        except OSError:
+            continue
+        if (status.st_dev, status.st_ino) == (opened.st_dev, opened.st_ino):
+            return shipped
+    raise UntrustedModelError(
+        f"Refusing to load {model_path}: it is not one of filterkit's shipped models, and "
+        "joblib/pickle files can run arbitrary code when loaded. Pass trusted=True "
+        "(CLI: --trust-model) only for model files you made yourself or trust."
+    )
 
 
 def _read_card(model_path: Path) -> dict[str, Any]:
@@ -230,16 +264,6 @@ def _card_problem(card: Any) -> str | None:
     if missing:
         return f"versions lacks {', '.join(missing)}"
     return None
-
-
-def _require_shipped_location(model_path: Path) -> None:
-    if model_path.resolve().is_relative_to(shipped_model_dir().resolve()):
-        return
-    raise UntrustedModelError(
-        f"Refusing to load {model_path}: it is not one of filterkit's shipped models, and "
-        "joblib/pickle files can run arbitrary code when loaded. Pass trusted=True "
-        "(CLI: --trust-model) only for model files you made yourself or trust."
-    )
 
 
 def _check_integrity(data: bytes, card: dict[str, Any], model_path: Path) -> None:
@@ -305,3 +329,18 @@ def _unpickle(data: bytes, model_path: Path) -> Any:
             f"{model_path} passed its card checks but could not be unpickled ({exc!r}). "
             "Retrain with `filterkit train` or reinstall filterkit."
         ) from exc
+
+
+def _require_pipeline(pipeline: Any, model_path: Path) -> None:
+    """Refuse what is not a fitted classifier of body (1) and junk (0), such as
+    `filterkit.model.pipeline.make_pipeline` makes."""
+    try:
+        fitted = callable(pipeline.predict_proba) and 1 in list(pipeline.classes_)
+    except Exception:  # not fitted, not a classifier, or nothing like one
+        fitted = False
+    if not fitted:
+        raise ModelError(
+            f"{model_path} is not a filterkit model: it holds a {type(pipeline).__name__}, not a "
+            "fitted scikit-learn pipeline that scores paragraphs as body (1) or junk (0). Train "
+            "one with `filterkit train`."
+        )

@@ -19,9 +19,36 @@ def decode(data: bytes) -> str:
     read Windows-1252 French as Windows-1250 ('naïve' becomes 'naďve') and UTF-8 cut
     mid-character as Shift-JIS. So text in another encoding is refused with an
     `InputError` that says how to decode it, never turned into mojibake; HTML bytes are
-    read with the page's own charset instead (`filterkit.html.parse_html`).
+    read with the page's own charset instead (`filterkit.html.parse_html`). So is UTF-16
+    without a byte-order mark, which Latin-script text makes valid UTF-8 with a NUL
+    between every two letters.
     """
-    return _decode(data, byte_order_mark_codec(data) or "utf-8")
+    codec = byte_order_mark_codec(data)
+    if codec is None:
+        _refuse_utf16_without_mark(data)
+    return _decode(data, codec or "utf-8")
+
+
+# Looked at for UTF-16 without a byte-order mark: the start of the input.
+_SAMPLE_BYTES = 4096
+
+
+def _refuse_utf16_without_mark(data: bytes) -> None:
+    """Refuse text that looks like UTF-16 without a byte-order mark: NUL bytes at most odd
+    offsets (little-endian; even offsets for big-endian) and hardly any at the others, as
+    Latin-script text is. It is often valid UTF-8 too, and would be cleaned as text
+    with a NUL between every two letters."""
+    sample = data[:_SAMPLE_BYTES]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    pairs = len(sample) // 2
+    for name, nuls, others in (("UTF-16LE", odd, even), ("UTF-16BE", even, odd)):
+        if nuls >= 4 and nuls * 2 >= pairs and others * 8 <= nuls:
+            raise InputError(
+                f"input looks like {name} without a byte-order mark (a NUL byte in every other "
+                f"position, {nuls:,} of the first {pairs:,} characters): convert it to UTF-8 first "
+                f"(on the command line: iconv -f {name} -t UTF-8 FILE; in Python: "
+                f"data.decode('{name.lower()}')), or give it a byte-order mark"
+            )
 
 
 def _decode(data: bytes, codec: str) -> str:
@@ -34,9 +61,10 @@ def _decode(data: bytes, codec: str) -> str:
         else:
             problem = f"input is not valid {name} (byte {exc.start:,}: {data[exc.start:exc.start + 4]!r})"
         raise InputError(
-            f"{problem}. Plain text in another encoding is not guessed: decode it first "
-            "(Windows-1252 or Latin-1: data.decode('cp1252')) and pass the str, or pass "
-            "HTML, whose charset is read from the page"
+            f"{problem}. Plain text in another encoding is not guessed: convert it to UTF-8 "
+            "first (Windows-1252 or Latin-1 on the command line: iconv -f CP1252 -t UTF-8 FILE; "
+            "in Python: data.decode('cp1252'), and pass the str), or pass HTML, whose charset "
+            "is read from the page"
         ) from exc
 
 

@@ -21,7 +21,7 @@ filter's `max_record_bytes`, or takes longer than its `max_seconds` to read or s
 A compressed input that expands past `max_decompressed_bytes` (a decompression bomb)
 keeps the records of the lines before, and its output ends with one error record, for
 the line where reading stopped, that names the file and the limit: the output is
-complete for that limit, so resuming skips it (see `filterkit.files.numbered_lines`).
+complete for that limit, so resuming skips it (see `filterkit.scale.files.numbered_lines`).
 
 An output is written to a temporary file and renamed when its shard is complete, so a
 shard whose output exists is finished: that is what `resume` skips. An unfinished shard (a killed
@@ -56,7 +56,6 @@ from .records import (
     classified,
     clean_record,
     error_record,
-    is_record,
     json_line,
     record_item,
     source_name,
@@ -234,9 +233,8 @@ def _chunks(shards: list[Shard], size: int, limits: Limits, max_bytes: int = CHU
         source, lines, sent, unreadable, in_chunk = source_name(shard.source), [], False, None, 0
         try:
             for number, line in numbered_lines(shard.source, limits):
-                if is_record(line):
-                    lines.append((number, line))
-                    in_chunk += len(line) if isinstance(line, bytes) else 0
+                lines.append((number, line))
+                in_chunk += len(line) if isinstance(line, bytes) else 0
                 if len(lines) == size or in_chunk >= max_bytes:
                     yield Chunk(index, source, lines)
                     lines, sent, in_chunk = [], True, 0
@@ -274,14 +272,48 @@ def _cleaning(cleaner: RecordCleaner, jobs: int) -> Iterator[Callable[[Iterable[
         # Workers fork from a server that imported filterkit once (if this process has
         # not started its server yet), rather than each importing scikit-learn.
         context.set_forkserver_preload([__name__])
+        _start_fork_server(context)
     else:
         context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(cleaner, os.getpid()))
     try:
         yield lambda chunks: in_order(pool, _clean_in_worker, chunks, jobs * IN_FLIGHT_PER_JOB)
+    except BaseException:
+        # Ctrl-C, or the run failed: the chunks the workers hold are not wanted, so they
+        # are stopped now rather than waited for (seconds each).
+        _stop_workers(pool)
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_fork_server(context) -> None:
+    """Start the fork server, if it is not running, and wait until it has imported filterkit.
+
+    It starts ignoring Ctrl-C, which it keeps while it imports: Ctrl-C then would end it
+    with a traceback of its own (this process handles Ctrl-C, for all). And the workers
+    are started only once it is ready, at once: a worker asked for while it imports, and
+    left behind by Ctrl-C, would fail to start with a traceback. A process that does
+    nothing (`int()`) waits for it instead, and can be left behind."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    ready = context.Process(target=int, name="filterkit-fork-server-ready", daemon=True)
+    ready.start()
+    ready.join()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    # The executor offers no way to end its workers before Python 3.14
+    # (`terminate_workers`): its own table of them.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def in_order(pool: Executor, function: Callable, items: Iterable, in_flight: int) -> Iterator:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from itertools import islice
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..document import Decision, Document, Paragraph
 from ..errors import InputError
-from ..filter import DEFAULT_BATCH_SIZE, Filter, read_document
 from ..limits import DEFAULT_LIMITS, Limits
 from .files import Line, numbered_lines, source_name
+
+# Light to import: the model (and scikit-learn) come in when a document is read or
+# classified, so that the command line checks its arguments and inputs first.
+if TYPE_CHECKING:
+    from ..filter import Filter
 
 SCORE_DIGITS = 4
 
@@ -43,16 +47,10 @@ class Item:
 def read_records(paths: Iterable[str], field: str, format: str,
                  limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
     """Each non-blank line of each JSONL file one record, read as it is needed, within
-    `limits` (see `filterkit.files.numbered_lines`)."""
+    `limits` (see `filterkit.scale.files.numbered_lines`)."""
     for path in paths:
         for number, line in numbered_lines(path, limits):
-            if is_record(line):
-                yield record_item(Item(source_name(path), number), line, field, format, limits)
-
-
-def is_record(line: Line) -> bool:
-    """Whether `line` stands for a record (an output line): all but blank lines do."""
-    return not isinstance(line, bytes) or bool(line.strip())
+            yield record_item(Item(source_name(path), number), line, field, format, limits)
 
 
 def record_item(item: Item, line: Line, field: str, format: str, limits: Limits) -> Item:
@@ -81,6 +79,8 @@ def text_item(item: Item, value, format: str, limits: Limits, title=None, field:
     if not isinstance(value, (str, bytes)):
         item.error = f"the {field!r} field is {_describe(value)}, not a string"
         return item
+    from ..filter import read_document
+
     document = read_document(value, format, limits, seconds=limits.max_seconds)
     if document.error is not None:
         item.error = document.error
@@ -100,13 +100,17 @@ def _describe(value) -> str:
 
 
 def classified(filter: Filter, items: Iterable[Item],
-               batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[Item, Document | None]]:
+               batch_size: int | None = None) -> Iterator[tuple[Item, Document | None]]:
     """Each item with its classified document (None for a failed item), in input order.
 
     Items are classified `batch_size` documents at a time; failed items never reach the
     model, so one bad record cannot break its batch. Should the model fail on a batch,
     or take longer than the filter's `max_seconds`, its documents are classified one by
-    one (each within `max_seconds`) and those that fail become failed items."""
+    one (each within `max_seconds`) and those that fail become failed items.
+    `batch_size` None: `filter.DEFAULT_BATCH_SIZE`."""
+    from ..filter import DEFAULT_BATCH_SIZE
+
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
     items = iter(items)
     while batch := list(islice(items, batch_size)):
         readable = [item for item in batch if item.document is not None]

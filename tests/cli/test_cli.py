@@ -6,7 +6,11 @@ everything about it."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+
+if sys.platform != "win32":
+    import resource
 
 import pytest
 
@@ -117,13 +121,14 @@ def test_conflicting_options_are_a_usage_error_found_before_the_corpus_is_read(r
 
 @pytest.mark.parametrize("args, module, name", [
     (["clean", "cycle-lanes.txt"], "filterkit.cli.clean", "make_filter"),
-    (["corpus", "build", "wcxb", "-o", "corpus.jsonl"], "filterkit.cli.corpus", "build_corpus"),
+    (["corpus", "build", "wcxb", "-o", "corpus.jsonl"], "filterkit.training.corpus", "build_corpus"),
 ])
 def test_a_value_error_from_the_library_is_a_failed_run_not_a_usage_error(
         run_cli, tmp_path, monkeypatch, article_file, args, module, name):
     def broken(*_, **__):
         raise ValueError("an internal check failed")
 
+    (tmp_path / "wcxb").mkdir()
     monkeypatch.setattr(f"{module}.{name}", broken)
     result = run_cli(*args, cwd=tmp_path)
     assert_clean_error(result, 1, "filterkit: error: an internal check failed")
@@ -147,6 +152,7 @@ def test_clean_from_stdin_writes_the_body_to_stdout(run_subprocess, tmp_path, sh
 
 def test_clean_one_file_to_an_output_file(run_cli, tmp_path, shipped_model, article_file):
     out = tmp_path / "bodies" / "cycle-lanes.body.txt"
+    out.parent.mkdir()
     result = run_cli("clean", str(article_file), "-o", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
@@ -285,3 +291,176 @@ def test_clean_jsonl_on_the_seed_articles(run_cli, tmp_path, shipped_model, seed
         kept += sum(text in body for text in content)
         total += len(content)
     assert kept >= 0.8 * total  # the bar is 0.98 retention; this test checks the plumbing
+
+
+# --- failures on every command path: a line on stderr, never a traceback ------------------------
+
+# Any document takes longer to score than this.
+INSTANT = ["--limit", "max_seconds=1e-6"]
+
+
+@pytest.mark.parametrize("args, output", [
+    (["clean", "page.html"], None),
+    (["clean", "page.html", "-o", "body.txt"], "body.txt"),
+    (["clean", "page.html", "cycle-lanes.txt", "-o", "bodies"], "bodies/page.txt"),
+    (["classify", "page.html"], None),
+    (["classify", "--labelled", "page.html"], None),
+])
+def test_a_document_over_max_seconds_fails_its_file_on_every_command_path(
+        run_cli, tmp_path, shipped_model, article_file, args, output):
+    (tmp_path / "page.html").write_text(PAGE, encoding="utf-8")
+    result = run_cli(*args, *INSTANT, cwd=tmp_path)
+    assert_clean_error(result, 3, "filterkit: error: page.html: scoring the document took longer than "
+                                  "1e-06 s, over the limit max_seconds=1e-06", "files failed")
+    if output is not None:
+        assert not (tmp_path / output).exists()  # a file that failed gets no output
+    if args[0] == "clean":
+        assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command, source", [
+    (["clean"], "cycle-lanes.txt"),
+    (["clean", "--jsonl"], "in.jsonl"),
+    (["classify"], "cycle-lanes.txt"),
+    (["inspect", "-o", "report.html"], "cycle-lanes.txt"),
+])
+def test_a_trusted_model_file_that_is_not_a_pipeline_is_refused_in_one_line(
+        run_cli, tmp_path, article_file, command, source):
+    from filterkit.model.store import save_model
+
+    save_model({"not": "a pipeline"}, tmp_path / "odd.joblib", {})
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n", encoding="utf-8")
+    result = run_cli(*command, "--model", "odd.joblib", "--trust-model", source, cwd=tmp_path)
+    assert_clean_error(result, 1, "filterkit: error: odd.joblib is not a filterkit model: it holds a dict")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
+
+
+def test_an_error_nobody_foresaw_is_still_one_line(run_cli, tmp_path, monkeypatch, article_file):
+    def broken(*_, **__):
+        raise AttributeError("'NoneType' object has no attribute 'body'")
+
+    monkeypatch.setattr("filterkit.cli.clean.make_filter", broken)
+    result = run_cli("clean", str(article_file), cwd=tmp_path)
+    assert_clean_error(result, 1, "filterkit: error: AttributeError: 'NoneType' object has no attribute "
+                                  "'body'", "please report it")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_ctrl_c_says_interrupted_and_exits_130(run_cli, tmp_path, monkeypatch, article_file):
+    def interrupted(*_, **__):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("filterkit.cli.clean.make_filter", interrupted)
+    result = run_cli("clean", str(article_file), cwd=tmp_path)
+    assert (result.returncode, result.stderr, result.stdout) == (130, "filterkit: interrupted\n", "")
+
+
+# --- output paths -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ["clean", "cycle-lanes.txt", "-o", "cycle-lanes.txt"],
+    ["clean", "cycle-lanes.txt", "-o", "link.txt"],  # the same file by another name
+    ["clean", "--jsonl", "cycle-lanes.txt", "-o", "./cycle-lanes.txt"],
+    ["classify", "cycle-lanes.txt", "-o", "cycle-lanes.txt"],
+    ["inspect", "cycle-lanes.txt", "-o", "cycle-lanes.txt"],
+])
+def test_an_output_that_is_an_input_is_refused_before_any_work(run_cli, tmp_path, article_file, args):
+    (tmp_path / "link.txt").symlink_to(article_file)
+    result = run_cli(*args, cwd=tmp_path)
+    assert_clean_error(result, 2, f"filterkit: error: -o {args[-1]} would overwrite the input cycle-lanes.txt")
+    assert article_file.read_text(encoding="utf-8") == ARTICLE
+
+
+@pytest.mark.parametrize("args", [
+    ["clean", "cycle-lanes.txt", "-o", "missing/dir/body.txt"],
+    ["clean", "--jsonl", "cycle-lanes.txt", "-o", "missing/dir/out.jsonl"],
+    ["classify", "cycle-lanes.txt", "-o", "missing/dir/rows.tsv"],
+    ["inspect", "cycle-lanes.txt", "-o", "missing/dir/report.html"],
+    ["boilerplate", "count", "cycle-lanes.txt", "-o", "missing/dir/counts.npz"],
+    ["train", "cycle-lanes.txt", "-o", "missing/dir/model.joblib"],
+    ["evaluate", "cycle-lanes.txt", "--json", "missing/dir/report.json"],
+    ["corpus", "build", ".", "-o", "missing/dir/corpus.jsonl"],
+])
+def test_an_output_in_a_missing_directory_is_refused_not_created(run_cli, tmp_path, article_file, args):
+    result = run_cli(*args, cwd=tmp_path)
+    assert_clean_error(result, 2, f"filterkit: error: {args[-2]} {args[-1]}: there is no directory "
+                                  "missing/dir; create it first")
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no file can be created")
+def test_an_output_that_cannot_be_created_is_named_not_its_temporary_file(
+        run_cli, tmp_path, shipped_model, article_file):
+    result = run_cli("clean", str(article_file), "-o", "/proc/body.txt", cwd=tmp_path)
+    assert_clean_error(result, 1, "filterkit: error: /proc/body.txt: cannot be written: ")
+    assert ".tmp" not in result.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as Linux has it")
+def test_a_write_that_fails_midway_names_the_output_and_leaves_nothing(run_cli, tmp_path, shipped_model):
+    # A file size limit fails a write with EFBIG where a full disk fails it with ENOSPC.
+    (tmp_path / "in.jsonl").write_text(json.dumps({"text": ARTICLE}) + "\n", encoding="utf-8")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, hard))
+    try:
+        result = run_cli("clean", "--jsonl", "in.jsonl", "-o", "out.jsonl", cwd=tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert_clean_error(result, 1, "filterkit: error: out.jsonl: cannot be written: File too large")
+    assert [p.name for p in tmp_path.iterdir()] == ["in.jsonl"]  # no temporary file left
+
+
+# --- encodings, help and messages ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("codec, name", [("utf-16-le", "UTF-16LE"), ("utf-16-be", "UTF-16BE")])
+def test_utf16_text_without_a_byte_order_mark_is_refused_saying_how_to_convert_it(
+        run_cli, tmp_path, shipped_model, codec, name):
+    (tmp_path / "wide.txt").write_bytes(ARTICLE.encode(codec))  # Python's utf-16-le writes no BOM
+    result = run_cli("clean", "wide.txt", cwd=tmp_path)
+    assert_clean_error(result, 2, f"filterkit: error: wide.txt: input looks like {name} without a "
+                                  f"byte-order mark", f"iconv -f {name} -t UTF-8")
+    assert result.stdout == ""
+
+
+def test_clean_help_names_every_field_a_cleaned_record_gains(run_cli, tmp_path):
+    from filterkit.document import Decision, Document, Paragraph
+    from filterkit.scale.records import cleaned_fields, paragraph_json
+
+    result = run_cli("clean", "--help", cwd=tmp_path)
+    help = " ".join(result.stdout.split())
+    for name in cleaned_fields(Document(()), paragraphs=True):
+        assert f" {name} " in help
+    fields = paragraph_json(Paragraph("text", 0), Decision("content", 0.5, "why"))
+    assert f"paragraphs [{{{', '.join(fields)}}}]" in help
+    assert "one output record per non-blank input line" in help
+
+
+def test_a_truncated_gz_on_stdout_says_its_first_records_were_written(run_cli, tmp_path, shipped_model):
+    import gzip
+
+    whole = gzip.compress("".join(json.dumps({"n": n, "text": ARTICLE}) + "\n" for n in range(400)).encode())
+    (tmp_path / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    result = run_cli("clean", "--jsonl", "--no-paragraphs", "cut.jsonl.gz", cwd=tmp_path)
+    assert_clean_error(result, 3, "filterkit: error: cut.jsonl.gz: Compressed file ended before the "
+                                  "end-of-stream marker was reached; the records before it were written, "
+                                  "the rest of the file was not read")
+    assert "not written (--resume" not in result.stderr
+    assert [json.loads(line)["n"] for line in result.stdout.splitlines()] == list(range(len(result.stdout.splitlines())))
+    assert result.stdout  # some records were read before the damage
+
+
+def test_a_blank_line_bomb_ends_in_one_error_record(run_cli, tmp_path, shipped_model):
+    import gzip
+
+    record = json.dumps({"text": ARTICLE}).encode() + b"\n"
+    blank = gzip.compress(b"\n" * 2**20) * 1024  # 1 GiB of line ends in 1 MB
+    (tmp_path / "blank.jsonl.gz").write_bytes(gzip.compress(record) + blank)
+    result = run_cli("clean", "--jsonl", "blank.jsonl.gz", "--limit", f"max_decompressed_bytes={2**25}",
+                     cwd=tmp_path)
+    assert_clean_error(result, 3, "1 of 2 records failed")
+    first, stop = [json.loads(line) for line in result.stdout.splitlines()]
+    assert first["body"]
+    assert stop["line"] == 2 + 2**25 - len(record)  # the blank line that crossed the limit
+    assert stop["error"].startswith("blank.jsonl.gz expands to more than 33,554,432 bytes")

@@ -72,6 +72,24 @@ def test_help_version_and_usage_errors_import_no_command_and_no_scikit_learn(run
     assert not [m for m in modules if m.startswith(("sklearn", "scipy", "filterkit.scale"))]
 
 
+def test_a_missing_input_or_an_output_it_would_overwrite_is_reported_before_scikit_learn_is_imported(
+        run_subprocess, tmp_path):
+    (tmp_path / "article.txt").write_text("Council approves cycle lanes\n", encoding="utf-8")
+    missing = [["clean", "missing.txt"], ["classify", "missing.txt"], ["clean", "--jsonl", "missing.jsonl"],
+               ["inspect", "missing.txt", "-o", "report.html"], ["boilerplate", "count", "missing.jsonl", "-o", "c.npz"],
+               ["train", "missing.jsonl", "-o", "m.joblib"], ["evaluate", "missing.jsonl"],
+               ["corpus", "build", "missing", "-o", "corpus.jsonl"]]
+    outputs = [["clean", "article.txt", "-o", "article.txt"], ["classify", "article.txt", "-o", "no/dir/rows.tsv"]]
+    found = imported(run_subprocess, tmp_path, *missing, *outputs)
+    assert found["statuses"] == [2] * (len(missing) + len(outputs))
+    errors = found["stderr"].splitlines()
+    assert len(errors) == len(missing) + len(outputs)
+    assert all("missing" in line and ("No such file" in line or "no such directory" in line)
+               for line in errors[:len(missing)])
+    assert not [m for m in found["modules"] if m.startswith(("sklearn", "scipy", "filterkit.training",
+                                                             "filterkit.report", "filterkit.filter"))]
+
+
 def test_clean_imports_no_training_report_or_other_command(run_subprocess, tmp_path, shipped_model):
     (tmp_path / "article.txt").write_text("Council approves cycle lanes\nThe council voted on Tuesday "
                                           "to build cycle lanes through the centre.\n", encoding="utf-8")

@@ -1,8 +1,12 @@
+import collections
+import itertools
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from importlib.resources.readers import MultiplexedPath
 from pathlib import Path
 
@@ -189,7 +193,8 @@ def test_untrusted_path_is_refused_before_unpickling(tmp_path, shipped_dir):
     assert "run arbitrary code" in str(info.value)
     assert not marker.exists()
 
-    load_model(path, trusted=True)
+    with pytest.raises(ModelError, match="not a filterkit model: it holds a NoneType"):
+        load_model(path, trusted=True)  # unpickled: os.mkdir returns None, no pipeline
     assert marker.exists()  # the marker does detect unpickling
 
 
@@ -304,3 +309,113 @@ def test_shipped_model_dir_accepts_namespace_package(monkeypatch, tmp_path):
     )
 
     assert modelstore.shipped_model_dir() == tmp_path
+
+
+# --- a path that changes while it is loaded ----------------------------------
+
+
+@pytest.fixture
+def shipped_and_pickle(tmp_path, shipped_dir, pipeline):
+    """The shipped model; elsewhere, under the same name, a pickle that makes `marker` when
+    it runs, with a card that holds its SHA-256."""
+    save_model(pipeline, shipped_dir / "filterkit-text.joblib", {})
+    marker = tmp_path / "was-unpickled"
+    pickle = tmp_path / "elsewhere" / "filterkit-text.joblib"
+    save_model(_WritesMarkerWhenUnpickled(marker), pickle, {})
+    return shipped_dir / "filterkit-text.joblib", pickle, marker
+
+
+def test_a_link_to_the_shipped_model_is_checked_against_the_shipped_card(tmp_path, shipped_and_pickle):
+    shipped, pickle, _ = shipped_and_pickle
+    link = tmp_path / "link.joblib"
+    link.symlink_to(shipped)
+    shutil.copy(pickle.with_suffix(".json"), link.with_suffix(".json"))  # vouches for the pickle
+
+    loaded = load_model(link)
+
+    assert loaded.card == json.loads(shipped.with_suffix(".json").read_text())
+    assert loaded.path == link
+
+
+@pytest.mark.parametrize("link_to", ["file", "directory"])
+def test_a_link_to_a_pickle_is_refused_whatever_card_is_beside_it(tmp_path, shipped_and_pickle, link_to):
+    _, pickle, marker = shipped_and_pickle
+    if link_to == "file":
+        path = tmp_path / "link.joblib"
+        path.symlink_to(pickle)
+        shutil.copy(pickle.with_suffix(".json"), path.with_suffix(".json"))
+    else:
+        (tmp_path / "models").symlink_to(pickle.parent)
+        path = tmp_path / "models" / "filterkit-text.joblib"
+
+    with pytest.raises(UntrustedModelError):
+        load_model(path)
+    assert not marker.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("link_to", ["file", "directory"])
+def test_a_link_switched_between_the_shipped_model_and_a_pickle_never_runs_the_pickle(
+        tmp_path, shipped_and_pickle, link_to):
+    # The path is read while a thread keeps switching a link between the shipped model and
+    # a pickle whose card holds its SHA-256: checked by one file, loaded from the other,
+    # the pickle would run untrusted.
+    shipped, pickle, marker = shipped_and_pickle
+    if link_to == "file":
+        link, targets = tmp_path / "link.joblib", (shipped, pickle)
+        shutil.copy(pickle.with_suffix(".json"), link.with_suffix(".json"))
+        path = link
+    else:
+        link, targets = tmp_path / "models", (shipped.parent, pickle.parent)
+        path = link / "filterkit-text.joblib"
+    link.symlink_to(targets[0])
+    stop = threading.Event()
+
+    def switch():
+        flipped = tmp_path / "flipped"
+        for count in itertools.count(1):
+            if stop.is_set():
+                return
+            flipped.symlink_to(targets[count % 2])
+            os.replace(flipped, link)  # at once: the link always exists
+
+    switcher = threading.Thread(target=switch)
+    switcher.start()
+    outcomes = collections.Counter()
+    try:
+        until = time.monotonic() + 4
+        while time.monotonic() < until and not marker.exists():
+            try:
+                load_model(path)
+                outcomes["loaded"] += 1
+            except ModelError as exc:
+                outcomes[type(exc).__name__] += 1
+    finally:
+        stop.set()
+        switcher.join()
+    assert not marker.exists(), outcomes
+    assert outcomes["loaded"] and outcomes["UntrustedModelError"], outcomes  # both were read
+
+
+def test_a_fifo_in_the_models_place_is_no_model_and_does_not_hang(tmp_path):
+    path = tmp_path / "m.joblib"
+    os.mkfifo(path)
+    with pytest.raises(ModelNotFoundError):
+        load_model(path, trusted=True)
+
+
+def test_a_trusted_file_that_is_not_a_fitted_pipeline_is_refused(tmp_path):
+    path = tmp_path / "m.joblib"
+    save_model({"not": "a pipeline"}, path, {})
+    with pytest.raises(ModelError, match="m.joblib is not a filterkit model: it holds a dict, not a fitted"):
+        load_model(path, trusted=True)
+    save_model(make_pipeline(StandardScaler(), LogisticRegression()), path, {})  # not fitted
+    with pytest.raises(ModelError, match="it holds a Pipeline, not a fitted"):
+        load_model(path, trusted=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where no file can be created")
+def test_a_model_that_cannot_be_saved_is_named_not_its_temporary_file(pipeline):
+    with pytest.raises(OSError, match="cannot be written: No such file or directory") as caught:
+        save_model(pipeline, "/proc/m.joblib", {})
+    assert caught.value.filename == "/proc/m.joblib"

@@ -287,6 +287,68 @@ def test_output_that_fails_midway_leaves_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE as Linux has it")
+@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz"])
+def test_an_output_that_cannot_be_written_is_named_not_its_temporary_file(tmp_path, name):
+    import resource
+
+    # A file size limit fails a write with EFBIG where a full disk fails it with ENOSPC.
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, hard))
+    try:
+        with pytest.raises(OSError) as caught:
+            with atomic_output(tmp_path / name) as out:
+                out.write(os.urandom(100_000).hex())
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert caught.value.filename == str(tmp_path / name)
+    assert caught.value.strerror == "cannot be written: File too large"
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(FileNotFoundError, match=r"cannot be written: No such file or directory: '/proc/out.jsonl'"):
+        with atomic_output("/proc/out.jsonl"):
+            pass
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="looks for the workers in /proc")
+@pytest.mark.parametrize("when", ["the fork server starts", "the workers clean"])
+def test_ctrl_c_stops_the_workers_and_says_interrupted(tmp_path, shipped_model, articles, when):
+    # Ctrl-C reaches every process of the terminal's group: the command's, its fork server's
+    # (which may still be importing filterkit) and its workers'.
+    write_shard(tmp_path / "in.jsonl", record_lines(articles(2000, seed=3), "in"))
+    run = subprocess.Popen([*COMMAND, "in.jsonl", "--jobs", "2", "-o", "out/"], cwd=tmp_path, env=ENV,
+                           start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while not (_children(run.pid) if when == "the fork server starts" else list(tmp_path.glob("out/.*.tmp"))):
+            assert run.poll() is None, run.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        workers = [pid for child in _children(run.pid) for pid in _children(child)]
+        os.killpg(run.pid, signal.SIGINT)
+        _, stderr = run.communicate(timeout=60)  # a guard against hanging only
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+    assert (run.returncode, stderr.decode()) == (130, "filterkit: interrupted\n")
+    assert list((tmp_path / "out").iterdir()) == []  # no output, no temporary file
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()
+                and "Z" not in Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]]
+
+
 def test_a_truncated_shard_gets_no_output_and_the_others_go_on(tmp_path, capsys, shipped_model, articles):
     write_shard(tmp_path / "good.jsonl.gz", record_lines(articles(3, seed=4), "good"))
     whole = gzip.compress("".join(line + "\n" for line in record_lines(articles(300, seed=5), "cut")).encode())
