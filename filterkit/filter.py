@@ -20,6 +20,7 @@ from .limits import DEFAULT_LIMITS, Limits, within
 from .model.score import document_scores
 from .model.store import HTML_MODEL, LoadedModel, load_model, model_input
 from .read import to_document
+from .read.structured import body_or_structured, with_structured_body
 
 DEFAULT_BATCH_SIZE = 64
 ERROR_MODES = ("raise", "mark")
@@ -130,7 +131,7 @@ class Filter:
         naming the junk (its types and reasons are `classify`'s work, and a body has none)."""
         for documents in self._read_batches(sources, format, batch_size, metadata=False):
             for document, settled in zip(documents, self.settle(documents, self.scores(documents))):
-                yield kept_text(document.texts, settled.kept)
+                yield body_or_structured(document, kept_text(document.texts, settled.kept))
 
     def _read_batches(self, sources: Iterable, format: str, batch_size: int, metadata: bool,
                       errors: str = "raise") -> Iterator[list[Document]]:
@@ -148,7 +149,7 @@ class Filter:
         if explain:
             classified = [explained(self.model_for(document).pipeline, document, done)
                           for document, done in zip(documents, classified)]
-        return classified
+        return [with_structured_body(done) for done in classified]
 
     def classify_or_mark(self, documents: list[Document], *, seconds: float | None = None,
                          explain: bool = False) -> list[Document]:

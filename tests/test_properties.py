@@ -1,14 +1,19 @@
 """Properties that must hold for every input, checked with hypothesis and on real articles.
 
-- The cleaned body is an in-order subsequence of the input paragraphs, each unchanged.
+- The cleaned body is an in-order subsequence of the input paragraphs, each unchanged
+  (but for the characters no reader sees, `filterkit.read.invisible`).
 - The result is deterministic: the same input gives the same decisions, whichever Filter
   and whatever other documents share its batch.
-- Cleaning is idempotent on real articles: cleaning a cleaned body keeps it whole.
+- Cleaning is idempotent: cleaning a cleaned body keeps it whole, on generated texts with
+  hard-wrapped blocks, on real articles, and (slow) on every page of both development
+  sources rendered as text.
 """
 from __future__ import annotations
 
 import gzip
 import json
+import textwrap
+import warnings
 from collections import Counter
 
 import pytest
@@ -17,6 +22,7 @@ from hypothesis import strategies as st
 
 import filterkit
 from filterkit import Filter
+from filterkit.read.invisible import without_invisible_characters
 
 pytestmark = pytest.mark.usefixtures("shipped_model")
 
@@ -64,6 +70,10 @@ def _is_subsequence(kept: list[str], paragraphs: list[str]) -> bool:
 @given(paragraphs=ARTICLE)
 def test_the_body_is_an_in_order_subsequence_of_the_input_paragraphs(paragraphs):
     doc = filterkit.classify("\n".join(paragraphs), format="text")
+    paragraphs = [p for p in map(without_invisible_characters, paragraphs) if p.strip()]
+    if doc.texts != paragraphs:  # a hard-wrapped run of lines is one paragraph
+        assert "\n".join(doc.texts) == "\n".join(paragraphs)
+        paragraphs = doc.texts
     assert doc.texts == paragraphs  # one paragraph per line, unchanged
     kept = doc.body_paragraphs()
     assert [p.index for p in kept] == sorted({p.index for p in kept})
@@ -99,6 +109,36 @@ def _lost_on_a_second_pass(text: str) -> list[str]:
     return list((Counter(body.split("\n\n")) - again).elements())
 
 
+def _wrapped(paragraph: str, width: int | None) -> str:
+    return textwrap.fill(paragraph, width) if width else paragraph
+
+
+@st.composite
+def _text_with_hard_wrapped_blocks(draw) -> str:
+    """Scraped lines and paragraphs hard-wrapped at one width, parted by single newlines
+    or blank lines: e-mails, plain-text dumps, forum posts."""
+    width = draw(st.sampled_from([50, 64, 72, 76, 80, 100]))
+    pieces = []
+    for paragraph in draw(st.lists(st.one_of(_sentence(), st.sampled_from(_CUES), _long_paragraph()),
+                                   min_size=1, max_size=14)):
+        wrap = draw(st.booleans())
+        pieces.append(_wrapped(paragraph, width if wrap else None))
+    separators = draw(st.lists(st.sampled_from(["\n", "\n", "\n\n"]), min_size=len(pieces), max_size=len(pieces)))
+    return "".join(piece + separator for piece, separator in zip(pieces, separators))
+
+
+@st.composite
+def _long_paragraph(draw) -> str:
+    return " ".join(draw(st.lists(_sentence(), min_size=2, max_size=5)))
+
+
+@PROPERTY_SETTINGS
+@given(text=_text_with_hard_wrapped_blocks())
+def test_cleaning_text_with_hard_wrapped_blocks_twice_changes_nothing(text):
+    body = filterkit.clean(text, format="text")
+    assert filterkit.clean(body, format="text") == body
+
+
 @pytest.mark.requires_shared
 @pytest.mark.parametrize("seed", range(5))
 def test_cleaning_a_cleaned_seed_article_keeps_it_whole(seeds_dir, seed):
@@ -116,6 +156,36 @@ def test_cleaning_a_cleaned_wcxb_article_keeps_it_whole(wcxb_dir, page, renderin
 
     paragraphs, _ = render(gzip.decompress((wcxb_dir / "html" / f"{page}.html.gz").read_bytes()), rendering)
     assert _lost_on_a_second_pass("\n".join(paragraphs)) == []
+
+
+@pytest.mark.slow
+@pytest.mark.requires_shared
+@pytest.mark.parametrize("source", ["trafilatura-eval-dev", "wcxb-dev"])
+def test_cleaning_every_development_page_rendered_as_text_twice_changes_nothing(shared_dir, source):
+    from filterkit.training.corpus import render
+
+    pages = sorted((shared_dir / "data" / source / "html").glob("*.html.gz"))
+    changed, cut_short = [], []
+    for path in pages:
+        paragraphs, _ = render(gzip.decompress(path.read_bytes()), "trafilatura-recall")
+        text = "\n".join(paragraphs)
+        body = filterkit.clean(text, format="text")
+        if filterkit.clean(body, format="text") != body:
+            (cut_short if _settling_cut_short(text) else changed).append(path.name)
+    assert len(pages) > 400 and changed == []
+    if cut_short:
+        # Settling stops after decide.settle.MAX_READINGS readings; a text that erodes one
+        # paragraph a reading for longer is not settled (wcxb-dev 2919: 29 readings).
+        warnings.warn(f"{source}: not settled within MAX_READINGS: {cut_short}")
+
+
+def _settling_cut_short(text: str) -> bool:
+    from filterkit.decide.settle import MAX_READINGS
+    from filterkit.read import to_document
+
+    shared = filterkit.filter.default_filter()
+    document = to_document(text, "text")
+    return int(shared.settle([document], shared.scores([document]))[0].dropped_on.max()) == MAX_READINGS
 
 
 # --- the JSONL path keeps every other field of a record ---------------------------------------

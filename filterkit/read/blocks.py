@@ -13,12 +13,17 @@ overflow the stack.
 from __future__ import annotations
 
 import re
+import zlib
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from ..document import Paragraph
+from .continued import join_continued_sentences
+from .invisible import without_invisible_characters
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body br caption dd details dialog div dl dt fieldset "
@@ -28,8 +33,11 @@ BLOCK_TAGS = frozenset(
 # Not text a reader or a scraper sees. <noscript> is: script-rendered sites (forums,
 # single-page apps) serve their whole content there for crawlers and readers without
 # JavaScript, and scrapers such as trafilatura read it.
+# Nor are ruby annotations (`rt`, `rtc`) and their fallback parentheses (`rp`): the
+# reading drawn small above the text, not text of its own.
 SKIPPED_TAGS = frozenset(
-    "script style template svg math iframe object embed head select canvas audio video".split()
+    "script style template svg math iframe object embed head select canvas audio video "
+    "rt rtc rp".split()
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TOKEN = re.compile(r"[a-z]+")
@@ -58,17 +66,30 @@ class DomFacts:
     # (words, characters, link characters, blocks) in the subtree of each of the
     # block's nearest SUBTREE_LEVELS distinct block-level containers, its own element first.
     subtrees: tuple[tuple[int, int, int, int], ...] = ()
+    # The page's structure (`filterkit.features.structure` reads it): the block-level
+    # elements the block sits in, outermost first, each by its number in the page
+    # (document order) and its shape (a hash of its tag and class words); and its links
+    # to other pages of the page's own site and to other sites (see `link_target`).
+    containers: tuple[int, ...] = ()
+    shapes: tuple[int, ...] = ()
+    site_links: int = 0
+    external_links: int = 0
 
     def to_json(self) -> dict:
         return {"tag": self.tag, "ancestors": list(self.ancestors), "tokens": self.tokens,
                 "depth": self.depth, "link_chars": self.link_chars, "links": self.links,
-                "subtrees": [list(s) for s in self.subtrees]}
+                "subtrees": [list(s) for s in self.subtrees], "containers": list(self.containers),
+                "shapes": list(self.shapes), "site_links": self.site_links,
+                "external_links": self.external_links}
 
     @classmethod
     def from_json(cls, record: dict) -> "DomFacts":
         return cls(str(record["tag"]), tuple(record["ancestors"]), str(record["tokens"]),
                    int(record["depth"]), int(record["link_chars"]), int(record["links"]),
-                   tuple(tuple(int(v) for v in s) for s in record.get("subtrees", ())))
+                   tuple(tuple(int(v) for v in s) for s in record.get("subtrees", ())),
+                   tuple(int(v) for v in record.get("containers", ())),
+                   tuple(int(v) for v in record.get("shapes", ())),
+                   int(record.get("site_links", 0)), int(record.get("external_links", 0)))
 
 
 class _Open:
@@ -77,9 +98,9 @@ class _Open:
     what its subtree has shown so far."""
 
     __slots__ = ("tag", "landmarks", "tokens", "container", "parent_container",
-                 "words", "chars", "link_chars", "blocks")
+                 "words", "chars", "link_chars", "blocks", "serial", "shape")
 
-    def __init__(self, tag: str, attrs, parent: "_Open | None") -> None:
+    def __init__(self, tag: str, attrs, parent: "_Open | None", serial: int = 0) -> None:
         self.tag = tag
         landmark = _landmark(tag, attrs)
         inherited = parent.landmarks if parent else ()
@@ -91,6 +112,18 @@ class _Open:
         self.parent_container = parent.container if parent else None
         self.container = self if tag in BLOCK_TAGS else self.parent_container
         self.words = self.chars = self.link_chars = self.blocks = 0
+        self.serial = serial
+        self.shape = _shape(tag, attrs.get("class", "")) if self.container is self else 0
+
+    def chain(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The numbers and shapes of this block-level element and those above it, outermost first."""
+        serials, shapes = [], []
+        container = self
+        while container is not None:
+            serials.append(container.serial)
+            shapes.append(container.shape)
+            container = container.parent_container
+        return tuple(reversed(serials)), tuple(reversed(shapes))
 
     def count(self, words: int, chars: int, link_chars: int, blocks: int = 1) -> None:
         self.words += words
@@ -180,6 +213,62 @@ def _element_tokens(classes: str, ident: str, role: str | None, aria_hidden: boo
     return " ".join(words)
 
 
+@lru_cache(maxsize=4096)
+def _shape(tag: str, classes: str) -> int:
+    """An element's shape: its tag and class words (numbers left out, so that the cards of
+    a grid, `item-1`, `item-2`, share one)."""
+    return zlib.crc32(f"{tag} {' '.join(_TOKEN.findall(classes.lower()))}".encode()) & 0x7FFFFFFF
+
+
+_SITE_LABELS = frozenset("co com org net ac gov edu ne or go".split())
+
+
+def site_of(host: str) -> str:
+    """The site a host belongs to: its last two labels (three under `co.uk`-like suffixes)."""
+    labels = host.lower().rstrip(".").split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SITE_LABELS and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+_PAGE_URL = etree.XPath("(//link[@rel='canonical']/@href | //meta[@property='og:url']/@content"
+                        " | //base/@href)")
+_LINK_HREFS = etree.XPath("//a/@href")
+
+
+def page_site(root: etree._Element) -> str:
+    """The page's own site, from its canonical URL (or og:url, or base), else the site most
+    of its absolute links go to; "" when neither says."""
+    for url in _PAGE_URL(root):
+        host = _host(str(url))
+        if host:
+            return site_of(host)
+    sites = Counter(site_of(host) for href in _LINK_HREFS(root) if (host := _host(str(href))))
+    return sites.most_common(1)[0][0] if sites else ""
+
+
+def _host(href: str) -> str:
+    href = href.strip()
+    if not href.startswith(("http://", "https://", "//")):
+        return ""
+    try:
+        return urlsplit(href).hostname or ""
+    except ValueError:
+        return ""
+
+
+def link_target(href: str | None, site: str) -> str:
+    """Where a link goes: "site" (another page of the page's own site: a relative path, or
+    an absolute URL on its site), "external" (another site), or "" (this page: a fragment,
+    a script, mail, no href)."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+        return ""
+    host = _host(href)
+    if not host:
+        return "site" if ":" not in href.split("/", 1)[0] else ""
+    return "site" if site and site_of(host) == site else "external"
+
+
 def _landmark(tag: str, attrs) -> str | None:
     if tag in _LANDMARKS:
         return tag
@@ -195,6 +284,16 @@ class _BlockWriter:
         self.pieces: list[str] = []
         self.link_chars = 0
         self.links = 0
+        self.site_links = 0
+        self.external_links = 0
+        self.open_targets: list[str] = []  # of the links the walk is inside, innermost last
+
+    def link(self, target: str, counted: bool = True) -> None:
+        self.links += counted
+        if target == "site":
+            self.site_links += 1
+        elif target == "external":
+            self.external_links += 1
 
     def add(self, text: str, in_link: bool) -> None:
         self.pieces.append(text)
@@ -203,16 +302,20 @@ class _BlockWriter:
 
     def flush(self, stack: list[_Open]) -> None:
         if not self.pieces:
-            self.links = 0  # an <a> around this boundary counts for neither side's block
+            # an <a> around this boundary counts for neither side's block
+            self.links = self.site_links = self.external_links = 0
             return
-        words = "".join(self.pieces).split()
+        words = without_invisible_characters("".join(self.pieces)).split()
         if words:
             text = " ".join(words)  # runs of whitespace become one space, as on screen
+            if not self.site_links + self.external_links and self.open_targets:
+                self.link(self.open_targets[-1], counted=False)  # a link around a block: <a><h3>
             top = stack[-1] if stack else None
             owner = top.container if top else None
             link_chars = min(self.link_chars, len(text))
             if owner is not None:
                 owner.count(len(words), len(text), link_chars)
+            containers, shapes = owner.chain() if owner else ((), ())
             facts = dict(
                 tag=owner.tag if owner else "body",
                 ancestors=top.landmarks if top else (),
@@ -220,11 +323,15 @@ class _BlockWriter:
                 depth=len(stack),
                 link_chars=link_chars,
                 links=self.links,
+                containers=containers,
+                shapes=shapes,
+                site_links=self.site_links,
+                external_links=self.external_links,
             )
             self.blocks.append((text, facts, owner))
         self.pieces.clear()
         self.link_chars = 0
-        self.links = 0
+        self.links = self.site_links = self.external_links = 0
 
 
 def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
@@ -240,6 +347,7 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
     shown = shown_by_script(hidden, sum(len(text) for text, _, _ in blocks))
     if shown:
         blocks, _ = _walk(root, shown)
+    blocks = join_continued_sentences(blocks)
     # Subtrees are complete only now that the walk has left every element (lxml's
     # tree closes what the page left open, so each start has its end).
     return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)))
@@ -251,6 +359,8 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
     the outermost hidden elements the walk skipped (but those `shown`)."""
     writer = _BlockWriter()
     stack: list[_Open] = []
+    site = page_site(root)
+    serials = 0
     open_links = 0
     skipped = None
     hidden = []
@@ -269,10 +379,12 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
                 continue
             if tag in BLOCK_TAGS:
                 writer.flush(stack)
-            stack.append(_Open(tag, attrs, stack[-1] if stack else None))
+            serials += tag in BLOCK_TAGS
+            stack.append(_Open(tag, attrs, stack[-1] if stack else None, serials))
             if tag == "a":
                 open_links += 1
-                writer.links += 1
+                writer.open_targets.append(link_target(attrs.get("href"), site))
+                writer.link(writer.open_targets[-1])
             if element.text:
                 writer.add(element.text, open_links > 0)
         elif element is skipped:
@@ -283,6 +395,7 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
             stack.pop().close()
             if tag == "a":
                 open_links -= 1
+                writer.open_targets.pop()
             if element.tail:
                 writer.add(element.tail, open_links > 0)
     writer.flush(stack)

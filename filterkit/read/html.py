@@ -18,6 +18,8 @@ from ..errors import InputError
 from ..limits import Limits
 from .blocks import dom_blocks
 from .encoding import byte_order_mark_codec, encode_utf8
+from .invisible import without_invisible_characters
+from .structured import STRUCTURED_BODY, json_ld_with_an_article
 
 
 def parse_html(markup: str | bytes) -> etree._Element:
@@ -192,12 +194,29 @@ def page_blocks(root: etree._Element) -> list[str]:
 _HTML_MARKERS = re.compile(
     r"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|script|style|noscript|link)\b",
     re.I)
+# Where a page's markup opens: a doctype, or an <html>, <head> or <body> tag that starts a
+# line. Server warnings, a stray line of text or a byte-order mark can come first.
+_DOCUMENT_START = re.compile(r"^[^\S\n]*<(?:!doctype\s+html|html|head|body)\b", re.I | re.M)
+# How much of the input's opening is read to tell: PHP warnings and notices printed before
+# the page run to a few hundred characters each.
+HTML_OPENING_CHARS = 8192
 
 
 def looks_like_html(text: str) -> bool:
-    """True when the opening of the input is markup rather than prose."""
-    head = text[:2000].lstrip()
-    return head.startswith("<") and len(_HTML_MARKERS.findall(head)) >= 1
+    """True when the input is a page rather than prose: it opens with markup, or its
+    markup opens a line of its opening (after a server's warnings or a stray line)."""
+    head = text[:HTML_OPENING_CHARS].lstrip().lstrip("\ufeff").lstrip()
+    if head.startswith("<") and _HTML_MARKERS.search(head[:2000]):
+        return True
+    return bool(_DOCUMENT_START.search(head))
+
+
+def opening_text(data: bytes) -> str:
+    """The opening of a page's bytes as text, enough for `looks_like_html`: decoded with
+    the codec its byte-order mark names (UTF-16 pages included), else as Latin-1."""
+    head = data[:2 * HTML_OPENING_CHARS]
+    codec = byte_order_mark_codec(head)
+    return head.decode(codec, errors="ignore") if codec else head.decode("latin-1")
 
 
 def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata: bool = True) -> Document:
@@ -206,8 +225,10 @@ def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata
 
     Title, author, date, URL and site name come from trafilatura's metadata; with
     `metadata=False` only the title (which the model reads), for callers that want the
-    body alone: the date search costs more than a tenth of the work on a page. A page
-    with no text (blank, or only scripts and styles) is a Document without paragraphs.
+    body alone: the date search costs more than a tenth of the work on a page. The page's
+    JSON-LD that may hold its article is kept too, unread, for a page whose own blocks
+    turn out to hold next to no body (`filterkit.read.structured`). A page with no text
+    (blank, or only scripts and styles) is a Document without paragraphs.
     `limits`: refuse a page with too many elements, too deep a nesting or too many
     blocks, before trafilatura reads it.
     """
@@ -222,11 +243,21 @@ def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata
     if limits is not None:
         limits.check("max_paragraphs", len(blocks), f"the page has {len(blocks):,} text blocks")
     info = page_metadata(tree) if metadata else page_title(tree)
+    info.update(_readable(info))
+    article = json_ld_with_an_article(tree)
+    if article:
+        info[STRUCTURED_BODY] = article
     return Document(block_paragraphs(blocks), title=info.get("title"), source_format="html",
                     metadata=info)
 
 
 METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
+# The fields read as text: without the characters no reader sees, as the blocks are.
+_TEXT_FIELDS = ("title", "author", "sitename")
+
+
+def _readable(info: dict) -> dict:
+    return {key: without_invisible_characters(info[key]) for key in _TEXT_FIELDS if key in info}
 
 
 def page_metadata(tree: etree._Element) -> dict:

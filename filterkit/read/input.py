@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..document import Document
 from ..limits import DEFAULT_LIMITS, Limits
 from .encoding import decode, encode_utf8
-from .html import html_document, looks_like_html
+from .html import html_document, looks_like_html, opening_text
 from .text import segment_text
 
 INPUT_FORMATS = ("auto", "text", "html")
@@ -25,7 +25,7 @@ def to_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS, *
     if isinstance(source, (bytes, bytearray)):
         source = bytes(source)
         limits.check("max_document_bytes", len(source), f"the input is {len(source):,} bytes")
-        if format == "html" or (format == "auto" and looks_like_html(source[:2000].decode("latin-1"))):
+        if format == "html" or (format == "auto" and looks_like_html(opening_text(source))):
             return html_document(source, limits, metadata=metadata)
         source = decode(source)
     elif isinstance(source, str):

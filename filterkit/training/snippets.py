@@ -17,12 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from ..read.invisible import without_invisible_characters
+
 _SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Every run of white space one space, both ends stripped."""
-    return _SPACE.sub(" ", text).strip()
+    """Every run of white space one space, both ends stripped, and characters that show
+    nothing (soft hyphens, zero-width spaces) left out, in snippets and outputs alike:
+    'illus\u00adtrative' is the word a reader sees, whoever extracted it."""
+    return _SPACE.sub(" ", without_invisible_characters(text)).strip()
 
 
 @dataclass(frozen=True)

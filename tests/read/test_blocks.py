@@ -89,8 +89,8 @@ def test_dom_facts_survive_a_json_round_trip():
 
 
 def test_any_run_of_whitespace_in_a_block_becomes_one_space():
-    page = "<p>\n  Two\u00a0 words,\tthen\u2003a line\r\nbreak<br>and <b> bold </b> text  </p>"
-    assert [text for text, _ in dom_blocks(parse_html(page))] == ["Two words, then a line break", "and bold text"]
+    page = "<p>\n  Two\u00a0 words,\tthen\u2003a line\r\nbreak.<br>And <b> bold </b> text  </p>"
+    assert [text for text, _ in dom_blocks(parse_html(page))] == ["Two words, then a line break.", "And bold text"]
     # The <p> holds both blocks: their words and characters as shown.
-    assert dom_blocks(parse_html(page))[0][1].subtrees[0][:2] == (6 + 3, len("Two words, then a line break")
-                                                                    + len("and bold text"))
+    assert dom_blocks(parse_html(page))[0][1].subtrees[0][:2] == (6 + 3, len("Two words, then a line break.")
+                                                                    + len("And bold text"))

@@ -296,3 +296,175 @@ def test_walk_is_iterative_on_a_5000_level_tree():
     node.text = "deep"
     node.tail = "tail"
     assert page_blocks(root) == ["deep", "tail"]
+
+
+# --- what a page shows, read as shown ------------------------------------------------------
+
+def test_ruby_annotations_are_not_body_text():
+    page = ("<html><body><p>\u6628\u65e5<ruby>\u5b50<rp>(</rp><rt>\u3053</rt><rp>)</rp></ruby>"
+            "\u4f9b\u305f\u3061\u304c<ruby>\u6f22\u5b57<rtc><rt>\u304b\u3093\u3058</rt></rtc></ruby>"
+            "\u3092\u5b66\u3093\u3060\u3002</p></body></html>")
+    assert page_blocks(parse_html(page)) == ["\u6628\u65e5\u5b50\u4f9b\u305f\u3061\u304c\u6f22\u5b57"
+                                             "\u3092\u5b66\u3093\u3060\u3002"]
+
+
+SPLIT_SENTENCES = """<!DOCTYPE html><html><body><main><article>
+<h1>Council backs tram line</h1>
+<p>The council voted on Tuesday night to extend</p>
+<p>the tram line to the new hospital,</p>
+<p>ending a debate that has divided residents for two years.</p>
+<p class="poem">Residents gathered outside the town hall<br>
+and cheered when the result was read out<br>
+by the mayor.</p>
+<p>Work starts in the spring.</p>
+<ul><li>home</li><li>about us</li></ul>
+<form><p>Name *</p><p>eMail address *</p></form>
+</article></main></body></html>"""
+
+
+def test_a_sentence_set_over_short_lines_is_one_block():
+    assert page_blocks(parse_html(SPLIT_SENTENCES)) == [
+        "Council backs tram line",
+        "The council voted on Tuesday night to extend the tram line to the new hospital, "
+        "ending a debate that has divided residents for two years.",
+        "Residents gathered outside the town hall and cheered when the result was read out by the mayor.",
+        "Work starts in the spring.",
+        "home", "about us",  # list items stay apart
+        "Name *", "eMail address *",  # labels are no sentence
+    ]
+
+
+def test_a_joined_sentence_adds_up_its_links():
+    page = ("<html><body><p>Read the <a href='/plan'>full plan</a></p>"
+            "<p>on the <a href='/council'>council website</a> today</p></body></html>")
+    [(text, facts)] = dom_blocks(parse_html(page))
+    assert text == "Read the full plan on the council website today"
+    assert (facts.links, facts.link_chars) == (2, len("full plan") + len("council website"))
+
+
+# --- structured data: the article a script-rendered page gives as JSON-LD -----------------
+
+def _json_ld_page(data: dict, shown: str = "<p>Loading\u2026</p>") -> str:
+    import json
+
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<title>City approves new tram line | The Daily Courier</title>
+<script type="application/ld+json">{json.dumps(data)}</script>
+<script src="/static/app.js"></script></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<div id="root">{shown}</div>
+<footer>\u00a9 2024 The Daily Courier. All rights reserved.</footer></body></html>"""
+
+
+ARTICLE_BODY = [
+    "The city council voted on Tuesday night to extend the tram line to the new hospital, "
+    "ending a debate that has divided residents for two years.",
+    "Construction is expected to start in the spring and to take about eighteen months, "
+    "according to the transport department.",
+    "Opponents of the plan say the money would be better spent on the existing bus network, "
+    "which has lost a third of its routes since 2019.",
+]
+NEWS_ARTICLE = {"@context": "https://schema.org", "@graph": [
+    {"@type": "WebSite", "name": "The Daily Courier"},
+    {"@type": "NewsArticle", "headline": "City approves new tram line",
+     "author": {"@type": "Person", "name": "Maria Lopez"},
+     "articleBody": "\n\n".join(ARTICLE_BODY)}]}
+HOW_TO = {"@context": "https://schema.org", "@type": "HowTo", "name": "How to bleed a radiator",
+          "step": [{"@type": "HowToSection", "name": "Before you start", "itemListElement": [
+              {"@type": "HowToStep", "text": "Turn the heating off and wait until the radiators are cold."}]},
+              {"@type": "HowToStep", "name": "Open the valve",
+               "text": "Hold a cloth under the valve and turn the key a quarter turn anticlockwise."},
+              {"@type": "HowToStep", "text": "Close the valve as soon as water instead of air comes out, "
+                                             "then check the boiler pressure."}]}
+
+
+def test_structured_article_is_read_from_json_ld():
+    from filterkit.read.structured import structured_article
+
+    assert structured_article(parse_html(_json_ld_page(NEWS_ARTICLE))) == tuple(ARTICLE_BODY)
+    assert structured_article(parse_html(_json_ld_page(HOW_TO))) == (
+        "Turn the heating off and wait until the radiators are cold.",
+        "Hold a cloth under the valve and turn the key a quarter turn anticlockwise.",
+        "Close the valve as soon as water instead of air comes out, then check the boiler pressure.")
+
+
+def test_structured_article_in_markup_or_broken_json():
+    from filterkit.read.structured import structured_article
+
+    markup = {"@type": "Article", "articleBody": "<p>First &amp; foremost.</p><p>Second paragraph.</p>"}
+    assert structured_article(parse_html(_json_ld_page(markup))) == ("First & foremost.", "Second paragraph.")
+    broken = _json_ld_page(NEWS_ARTICLE).replace('"@graph"', '"@graph" oops')
+    assert structured_article(parse_html(broken)) == ()
+
+
+@pytest.mark.usefixtures("shipped_model")
+@pytest.mark.parametrize("data, body", [(NEWS_ARTICLE, ARTICLE_BODY), (HOW_TO, None)])
+def test_a_page_showing_next_to_no_body_gives_its_json_ld_article(data, body):
+    import filterkit
+    from filterkit.read.structured import structured_article
+
+    page = _json_ld_page(data)
+    body = body or list(structured_article(parse_html(page)))
+    assert filterkit.clean(page) == "\n\n".join(body)
+    document = filterkit.classify(page)
+    assert document.metadata["body_source"] == "json-ld"
+    assert document.body == "\n\n".join(body)
+    assert all(d.is_content and "JSON-LD" in d.reason for d in document.decisions)
+    assert filterkit.classify(page, explain=True).body == document.body
+
+
+@pytest.mark.usefixtures("shipped_model")
+def test_a_page_that_shows_its_article_keeps_its_own_blocks():
+    import filterkit
+
+    shown = "".join(f"<p>{p}</p>" for p in ARTICLE_BODY[:2])
+    page = _json_ld_page(NEWS_ARTICLE, f"<article><h1>City approves new tram line</h1>{shown}</article>")
+    document = filterkit.classify(page)
+    assert "body_source" not in document.metadata
+    assert document.body == "\n\n".join(ARTICLE_BODY[:2])
+
+
+# --- HTML is told by its markup, wherever the markup starts ---------------------------------
+
+PAGE_OPENINGS = [
+    "\ufeff<!DOCTYPE html>\n<html><body><p>Body.</p></body></html>",
+    "\n\n  \t<!doctype html><html><body><p>Body.</p></body></html>",
+    "<br />\n<b>Warning</b>:  mysqli_connect(): (HY000/2002): Connection refused in "
+    "<b>/var/www/html/wp-includes/class-wpdb.php</b> on line <b>1982</b><br />\n"
+    "<!DOCTYPE html>\n<html lang=\"de\"><head><title>T</title></head><body><p>Body.</p></body></html>",
+    "Warning: Cannot modify header information - headers already sent by (output started at "
+    "/home/site/public_html/wp-config.php:1) in /home/site/public_html/wp-includes/pluggable.php "
+    "on line 1435\n<html><head><title>T</title></head><body><p>Body.</p></body></html>",
+    "Deprecated: Function create_function() is deprecated in /srv/www/index.php on line 12\n"
+    "Notice: Undefined index: page in /srv/www/index.php on line 40\n"
+    "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\">\n<html><body><p>Body.</p></body></html>",
+    "Some stray text line\n<html>\n<head><title>T</title></head><body><p>Body.</p></body></html>",
+]
+
+
+@pytest.mark.parametrize("page", PAGE_OPENINGS)
+def test_a_page_is_html_whatever_comes_before_its_markup(page):
+    from filterkit.read import to_document
+
+    assert to_document(page).source_format == "html"
+    assert to_document(page.encode("utf-8")).source_format == "html"
+    assert "Body." in to_document(page).texts
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_page_bytes_with_a_byte_order_mark_are_html(encoding):
+    from filterkit.read import to_document
+
+    document = to_document("<!DOCTYPE html><html><body><p>Caf\u00e9 cr\u00e8me.</p></body></html>".encode(encoding))
+    assert document.source_format == "html" and document.texts == ["Caf\u00e9 cr\u00e8me."]
+
+
+@pytest.mark.parametrize("text", [
+    "To start a page, type <html> and then close it with </html> at the end.\nThat is all.",
+    "A normal article about markup.\nIts second line mentions a <div> element.",
+    "Line one\nLine two <!DOCTYPE html> inside a sentence.",
+])
+def test_prose_that_mentions_markup_is_text(text):
+    from filterkit.read import to_document
+
+    assert to_document(text).source_format == "text"

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import json
+import textwrap
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from filterkit.errors import InputTooLargeError
+from filterkit.limits import Limits
 from filterkit.read.text import SEGMENT_MODES, segment_text
 
 # Scraper output: one paragraph per line, no blank lines (like seeds 000-002).
@@ -177,3 +180,174 @@ def test_seed_files_one_paragraph_per_line_matching_the_hand_labels(seeds_dir):
             doc = segment_text(text, mode=mode)
             assert doc.texts == nonempty_lines(text), (record["file"], mode)
             assert doc.texts == labelled, (record["file"], mode)
+
+
+# --- hard-wrapped text: a column limit the long lines reach -----------------------------
+
+ARTICLE = [
+    "Council approves tram line to the new hospital",
+    "The city council voted on Tuesday night to extend the tram line to the new hospital, "
+    "ending a debate that has divided residents for two years. The plan replaces two lanes "
+    "of traffic on the ring road with separated tracks.",
+    "Construction is expected to start in the spring and to take about eighteen months, "
+    "according to the transport department, which will publish the timetable of the works "
+    "on its website next week.",
+    "Related: Bus fares to rise by 4% in April",
+    "Opponents of the plan say the money would be better spent on the existing bus network, "
+    "which has lost a third of its routes since 2019, and have promised to keep campaigning.",
+]
+
+
+def wrapped(paragraphs: list[str], width: int, separator: str = "\n") -> str:
+    return separator.join(textwrap.fill(p, width) for p in paragraphs)
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_hard_wrapped_paragraphs_are_rejoined_from_their_original_lines(width):
+    text = wrapped(ARTICLE, width, "\n\n")
+    assert segment_text(text).texts == [textwrap.fill(p, width) for p in ARTICLE]
+
+
+def _original_paragraph_of(wrapped_paragraphs: list[str], paragraph: str) -> int:
+    return next(i for i, original in enumerate(wrapped_paragraphs) if paragraph in original)
+
+
+@pytest.mark.parametrize("width", [60, 72, 80])
+def test_paragraphs_parted_by_a_single_newline_are_told_apart(width):
+    # Where a paragraph's last line reaches the limit too, a sentence's end before a
+    # capital ends a paragraph: a paragraph may be read in parts, never two as one.
+    originals = [textwrap.fill(p, width) for p in ARTICLE]
+    paragraphs = segment_text(wrapped(ARTICLE, width, "\n")).texts
+    assert "\n".join(paragraphs) == "\n".join(originals)
+    assert [_original_paragraph_of(originals, p) for p in paragraphs] == sorted(
+        _original_paragraph_of(originals, p) for p in paragraphs)
+    assert len(paragraphs) < len("\n".join(originals).splitlines())
+
+
+def test_lines_folded_with_their_trailing_space_and_counted_in_bytes_are_rejoined():
+    # `fold -s -w 72` keeps the space it breaks at and counts UTF-8 bytes, not characters.
+    paragraph = ("Der Gemeinderat hat am Dienstag beschlossen, die Straßenbahn bis zum neuen "
+                 "Krankenhaus zu verlängern. Die Bauarbeiten sollen im Frühjahr beginnen und "
+                 "etwa achtzehn Monate dauern, teilte das Verkehrsamt mit. Gegner des Plans "
+                 "würden das Geld lieber in das bestehende Busnetz stecken.")
+    lines, line = [], ""
+    for word in paragraph.split(" "):
+        if line and len((line + word).encode()) > 72:
+            lines.append(line)
+            line = ""
+        line += word + " "
+    folded = "\n".join([*lines, line.rstrip()])
+    text = f"Straßenbahn kommt zum Krankenhaus\n\n{folded}\n\nMehr zum Thema"
+    assert segment_text(text).texts == ["Straßenbahn kommt zum Krankenhaus", folded, "Mehr zum Thema"]
+
+
+def test_scraped_lines_of_any_length_stay_one_paragraph_each():
+    for text in (SCRAPED_LINES, SCRAPED_BLANK_SEPARATED, "\n".join(ARTICLE)):
+        assert segment_text(text).texts == nonempty_lines(text)
+
+
+def test_a_headline_as_long_as_the_limit_is_not_joined_to_the_paragraph_after_it():
+    headline = "U.S. Ends Gaza Ceasefire Talks, Citing Hamas Lack of Desire for Peace"
+    body = textwrap.fill(ARTICLE[1], 72)
+    paragraphs = segment_text(f"{headline}\n{body}\n{textwrap.fill(ARTICLE[2], 72)}").texts
+    assert paragraphs[0] == headline
+    assert paragraphs[1].startswith(body.splitlines()[0] + "\n")
+
+
+def test_a_list_item_starts_a_paragraph_of_its_own():
+    items = ["- the old canal towpath between the bus depot and the river, which floods in",
+             "- Station Road"]
+    text = wrapped(ARTICLE[1:3], 78) + "\n" + "\n".join(items)
+    assert segment_text(text).texts[-2:] == items
+
+
+def test_wrapped_paragraphs_are_counted_against_the_limit():
+    text = wrapped(ARTICLE, 72, "\n\n")
+    assert segment_text(text, limits=Limits(max_paragraphs=5)).texts == [textwrap.fill(p, 72) for p in ARTICLE]
+    with pytest.raises(InputTooLargeError, match="6 paragraphs"):
+        segment_text(text + "\n\nShare this article", limits=Limits(max_paragraphs=5))
+
+
+# A German forum thread as a scraper gives it: chrome lines, and a post hard-wrapped at 72.
+FORUM_THREAD = """\
+Forum > Technik > Heizung
+Thema: Wärmepumpe im Altbau – Erfahrungen?
+
+Beitrag von heizungsbauer_77 » Mo 12. Feb 2024, 18:04
+
+Hallo zusammen, wir haben im letzten Herbst in unserem Haus von 1962 eine
+Luft-Wasser-Wärmepumpe einbauen lassen und möchten hier kurz berichten, wie
+der erste Winter gelaufen ist. Das Haus hat 140 Quadratmeter Wohnfläche und
+wurde vor zehn Jahren neu gedämmt, die alten Heizkörper haben wir behalten.
+Der Installateur hat vorher eine Heizlastberechnung gemacht und zwei der
+Heizkörper gegen größere getauscht, damit die Vorlauftemperatur niedrig
+bleiben kann. Im Januar lag sie bei minus zehn Grad draußen bei etwa
+fünfzig Grad, und es war im ganzen Haus warm. Der Stromverbrauch lag im
+ganzen Winter bei rund 4.200 Kilowattstunden, was bei unserem Tarif etwa
+1.300 Euro entspricht, also deutlich weniger als die Gasrechnung vorher.
+Laut ist das Außengerät nur beim Abtauen, und auch dann hört man es im Haus
+nicht. Wer überlegt, im Altbau umzusteigen, sollte sich nicht von den
+Geschichten abschrecken lassen, sondern eine ordentliche Berechnung machen
+lassen und die Heizkörper prüfen. Bei Fragen gerne hier im Thema melden,
+ich antworte, sobald ich Zeit habe.
+
+Nach oben
+Antworten | Zitieren | Melden
+Du musst angemeldet sein, um zu antworten.
+"""
+
+
+def test_cleaning_output_reads_back_as_the_same_paragraphs_on_a_forum_thread():
+    post = FORUM_THREAD.split("\n\n")[2]
+    paragraphs = segment_text(FORUM_THREAD).texts
+    assert post in paragraphs  # one paragraph, its lines as they came
+    assert segment_text(post).texts == [post]
+
+
+@pytest.mark.usefixtures("shipped_model")
+def test_cleaning_a_forum_thread_twice_changes_nothing():
+    import filterkit
+
+    body = filterkit.clean(FORUM_THREAD)
+    assert "Hallo zusammen" in body and filterkit.clean(body) == body
+
+
+_PROSE_WORDS = (
+    "the council voted on tuesday to build new cycle lanes through centre residents said "
+    "plan would cost million euros Mayor Opponents warned parking spaces small businesses "
+    "storm power homes engineers restored supplies Museum reopened galleries visitors free "
+    "entry captain scored goal season club coach players tournament région Straße café "
+    "naïve über año 市議会 город"
+).split()
+
+
+@st.composite
+def _prose_paragraph(draw) -> str:
+    sentences = []
+    for _ in range(draw(st.integers(1, 5))):
+        words = draw(st.lists(st.sampled_from(_PROSE_WORDS), min_size=1, max_size=50))
+        sentences.append(" ".join([words[0].capitalize(), *words[1:]])
+                         + draw(st.sampled_from([".", ".", "!", "?", ":", "", "\u2026"])))
+    return " ".join(sentences)
+
+
+@st.composite
+def _text_with_wrapped_blocks(draw) -> str:
+    """Scraped lines and hard-wrapped paragraphs (any width, some not wrapped), separated
+    by single newlines or blank lines."""
+    pieces = []
+    for paragraph in draw(st.lists(_prose_paragraph() | st.sampled_from(_PIECES[4:]), min_size=1, max_size=12)):
+        width = draw(st.sampled_from([None, 30, 45, 60, 72, 76, 80, 100, 140]))
+        pieces.append(textwrap.fill(paragraph, width) if width and paragraph.strip() else paragraph)
+        pieces.append(draw(st.sampled_from(["\n", "\n", "\n\n", " \n \n"])))
+    return "".join(pieces)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=_text_with_wrapped_blocks(), data=st.data())
+def test_any_kept_paragraphs_joined_by_a_blank_line_read_back_as_themselves(text, data):
+    # What cleaning outputs (kept paragraphs, a blank line between) must segment into the
+    # same paragraphs, whichever the model keeps: then clean(clean(x)) == clean(x).
+    paragraphs = segment_text(text).texts
+    kept = [p for p in paragraphs if data.draw(st.booleans())]
+    assert segment_text("\n\n".join(kept)).texts == kept

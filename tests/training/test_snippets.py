@@ -77,3 +77,10 @@ def test_read_evaldata_refuses_a_page_whose_file_is_missing(tmp_path):
     (tmp_path / "evaldata.json").write_text(json.dumps(records), encoding="utf-8")
     with pytest.raises(FileNotFoundError, match="gone.html.gz"):
         read_evaldata(tmp_path)
+
+
+def test_a_word_with_a_soft_hyphen_is_the_word_a_reader_sees_on_either_side():
+    counts = page_counts(page(with_=["plan was approved"], without=["illus\u00adtrative"]),
+                         "The plan was ap\u00adproved on Tuesday.")
+    assert counts == SnippetCounts(tp=1, fp=0, fn=0, tn=1)
+    assert page_counts(page(without=["illus\u00adtrative"]), "Image illustrative").fp == 1
