@@ -11,7 +11,10 @@ A sample is a `(Document, index)` row whose paragraph carries `DomFacts` (see
   comment list, the article's paragraphs): their size in words;
 - subtrees: for each of the block's nearest block-level ancestors, the words, link
   density, blocks and words per block of its subtree, and its share of the page's words
-  (text and link density, as boilerpipe and readability read them).
+  (text and link density, as boilerpipe and readability read them);
+- structure (with `structure=True`): the block's place relative to the page's article
+  region, the run of same-shaped cards it is part of, where its links go
+  (`filterkit.features.structure`).
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..read.blocks import LANDMARK_TAGS, SUBTREE_LEVELS, DomFacts
+from .structure import STRUCTURE_FEATURES, structure_features
 from .text import (
     ParagraphFeatures,
     document_spans,
@@ -77,15 +81,21 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
     markup_alpha : L2 regularisation of the markup-words model.
     markup_folds : folds for the out-of-fold markup score of the training rows.
     random_state : seed of the linear models.
+    structure : read the page's structure too (`filterkit.features.structure`).
     """
 
     def __init__(self, window: int = 2, n_hash_features: int = 2**18, markup_alpha: float = 2e-6,
-                 markup_folds: int = 5, random_state: int = 0):
+                 markup_folds: int = 5, random_state: int = 0, structure: bool = False):
         self.window = window
         self.n_hash_features = n_hash_features
         self.markup_alpha = markup_alpha
         self.markup_folds = markup_folds
         self.random_state = random_state
+        self.structure = structure
+
+    def __setstate__(self, state):
+        state.setdefault("structure", False)  # models saved before the parameter read no structure
+        super().__setstate__(state)
 
     # --- scikit-learn API -------------------------------------------------------------
 
@@ -114,6 +124,8 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
                   *CONTAINER_FEATURES, *SUBTREE_FEATURES]
         for offset in neighbour_offsets(self.window):
             names += [f"{name}@{offset:+d}" for name in ("markup_junk", "link_density")]
+        if self.structure:
+            names += STRUCTURE_FEATURES
         return np.asarray(names, dtype=object)
 
     # --- markup words ---------------------------------------------------------------
@@ -151,6 +163,8 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         neighbours = np.column_stack([markup, link_density])
         for offset in neighbour_offsets(self.window):
             columns.append(shift(neighbours, offset, fill=-1.0))
+        if self.structure:
+            columns.append(structure_features(facts, texts, words))
         return np.hstack(columns)
 
 

@@ -15,18 +15,19 @@ MODEL_INPUTS = ("text", "html")
 
 
 def make_pipeline(kind: str = "gbt", *, input: str = "text", window: int = 2,
-                  random_state: int = 0) -> Pipeline:
+                  random_state: int = 0, structure: bool = False) -> Pipeline:
     """An unfitted Pipeline: `(Document, index)` rows → P(paragraph is article body).
 
     `gbt`: gradient-boosted trees (the shipped models). `linear`: logistic regression on
     standardised features, the baseline they are compared with. `input`: "text" for
     paragraphs of text (`ParagraphFeatures`), "html" for the DOM blocks of a page
-    (`BlockFeatures`); both with the cue phrases of `CueFeatures`.
+    (`BlockFeatures`; `structure`: with the page's structure); both with the cue phrases
+    of `CueFeatures`.
     """
     if input not in MODEL_INPUTS:
         raise ValueError(f"unknown model input {input!r}; expected one of {MODEL_INPUTS}")
     if input == "html":
-        own = ("blocks", BlockFeatures(window=window, random_state=random_state))
+        own = ("blocks", BlockFeatures(window=window, random_state=random_state, structure=structure))
     else:
         own = ("paragraph", ParagraphFeatures(window=window, random_state=random_state))
     features = FeatureUnion([own, ("cues", CueFeatures())], verbose_feature_names_out=False)

@@ -6,8 +6,9 @@ The labelled format is one JSON object per document:
      "rendering": "trafilatura-recall", "title": "...", "reference": "...",
      "paragraphs": [{"text": "...", "label": "content"}, {"text": "...", "label": "junk"}]}
 
-`label` is `content`, `junk` (not body, type unknown) or a junk type (`title`, `related`,
-`comment`, `chrome`, `promo`, `meta`). Only `paragraphs` is required; `reference`
+`label` is `content`, `junk` (not body, type unknown), a junk type (`title`, `related`,
+`comment`, `chrome`, `promo`, `meta`) or `unlabelled` (read with its document, never
+trained on: the blocks of a page annotated with snippets that hold none). Only `paragraphs` is required; `reference`
 (the true article body) enables word-F1 evaluation; `domain` groups cross-validation.
 Blocks of the `html` rendering also carry `"dom"`: their `filterkit.read.blocks.DomFacts`.
 The format for users: docs/labelled-format.md.
@@ -34,7 +35,10 @@ from ..read.text import segment_text
 from .align import align
 
 JUNK = "junk"
-RECORD_LABELS = (CONTENT, JUNK, *JUNK_TYPES)
+# A paragraph whose label is not known (a block of a page annotated with snippets that
+# holds none): read as part of its document, never trained on nor scored.
+UNLABELLED = "unlabelled"
+RECORD_LABELS = (CONTENT, JUNK, *JUNK_TYPES, UNLABELLED)
 RENDERINGS = ("trafilatura-recall", "trafilatura", "page")
 HTML_RENDERING = "html"  # the page's own DOM blocks, for the HTML model
 ALL_RENDERINGS = (*RENDERINGS, HTML_RENDERING)
@@ -67,6 +71,10 @@ class LabelledDocument:
     @property
     def is_body(self) -> list[bool]:
         return [label == CONTENT for label in self.labels]
+
+    @property
+    def is_labelled(self) -> list[bool]:
+        return [label != UNLABELLED for label in self.labels]
 
     def document(self) -> Document:
         if self.doms is None:

@@ -55,6 +55,16 @@ def sample_weights(documents: list[LabelledDocument], weighting: str) -> np.ndar
     return np.concatenate([np.full(n, mean / n) for n in sizes if n])
 
 
+def document_weighted(documents: list[LabelledDocument], weights: np.ndarray | None) -> np.ndarray | None:
+    """`weights` (None: all 1) times each document's own weight (`extra["weight"]`, 1 when
+    not given: a source with few labelled blocks per page can be given more)."""
+    own = [float(d.extra.get("weight", 1.0)) for d in documents]
+    if all(w == 1.0 for w in own):
+        return weights
+    per_row = np.concatenate([np.full(len(d.texts), w) for d, w in zip(documents, own)] or [np.zeros(0)])
+    return per_row if weights is None else weights * per_row
+
+
 def corpus_input(documents: list[LabelledDocument]) -> str:
     """"html" when every document holds the DOM blocks of a page, "text" when none does
     (documents without paragraphs, such as a page with no text, are either)."""
@@ -67,17 +77,24 @@ def corpus_input(documents: list[LabelledDocument]) -> str:
 
 
 def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = DEFAULT_WEIGHTING,
-        augment: bool = False):
-    """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks).
-    `weighting`: see `sample_weights`.
+        augment: bool = False, pipeline_params: dict | None = None):
+    """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks);
+    `unlabelled` paragraphs are read as part of their documents but not learned.
+    `weighting`: see `sample_weights`. `pipeline_params`: for `make_pipeline`.
     `augment`: add the training documents `filterkit.training.augment` makes from the pages."""
     if augment:
         documents = augmented_corpus(documents)
     rows = paragraph_rows([d.document() for d in documents])
-    weights = sample_weights(documents, weighting)
+    labels = body_labels(documents)
+    weights = document_weighted(documents, sample_weights(documents, weighting))
+    labelled = np.array([k for d in documents for k in d.is_labelled], dtype=bool)
+    if not labelled.all():  # unlabelled paragraphs are read with their documents, not learned
+        rows = [row for row, keep in zip(rows, labelled) if keep]
+        labels = labels[labelled]
+        weights = None if weights is None else weights[labelled]
     params = {} if weights is None else {"classifier__sample_weight": weights}
-    pipeline = make_pipeline(kind, input=corpus_input(documents))
-    return pipeline.fit(rows, body_labels(documents), **params)
+    pipeline = make_pipeline(kind, input=corpus_input(documents), **(pipeline_params or {}))
+    return pipeline.fit(rows, labels, **params)
 
 
 def score_documents(pipeline, documents: list[LabelledDocument]) -> list[np.ndarray]:
@@ -100,14 +117,16 @@ def cross_validated_scores(documents: list[LabelledDocument], kind: str = "gbt",
 
 
 def cross_validated_folds(documents: list[LabelledDocument], kind: str = "gbt", folds: int = 5,
-                          log=print, augment: bool = False) -> tuple[list[np.ndarray], list[Fold]]:
-    """`cross_validated_scores`, and each fold's model with the documents it scored."""
+                          log=print, augment: bool = False, pipeline_params: dict | None = None
+                          ) -> tuple[list[np.ndarray], list[Fold]]:
+    """`cross_validated_scores`, and each fold's model with the documents it scored
+    (`pipeline_params`: for `make_pipeline`)."""
     groups = [d.domain or d.id for d in documents]
     scores: list[np.ndarray | None] = [None] * len(documents)
     fitted = []
     splitter = GroupKFold(n_splits=folds)
     for number, (train, test) in enumerate(splitter.split(documents, groups=groups), 1):
-        pipeline = fit([documents[i] for i in train], kind, augment=augment)
+        pipeline = fit([documents[i] for i in train], kind, augment=augment, pipeline_params=pipeline_params)
         for i, s in zip(test, score_documents(pipeline, [documents[i] for i in test])):
             scores[i] = s
         fitted.append(Fold(pipeline, list(test)))

@@ -23,20 +23,35 @@ def choose_operating_point(documents, scores, counts=None) -> OperatingPoint:
     """The operating point with the best `operating_objective`, among those that keep at
     least MIN_RETENTION of the body paragraphs of the trafilatura rendering of articles
     (of all documents when the corpus has none; the HTML model has no such floor)."""
+    return search_operating_point(word_f1_objective(documents, scores, counts))
+
+
+def word_f1_objective(documents, scores, counts=None):
+    """`operating_objective` of the documents' word F1 at a point's thresholds (a value per
+    threshold; -inf where the retention floor of text documents is not held)."""
     counts = counts or [WordCounts(d.texts, d.reference or "") for d in documents]
     min_retention = MIN_RETENTION if corpus_input(documents) == "text" else 0.0
     objective = operating_objective(documents)
     readable = [d.document() for d in documents]
+
+    def values(point: OperatingPoint) -> np.ndarray:
+        masks = [point.kept_at(d, s, THRESHOLDS) for d, s in zip(readable, scores)]
+        got = objective(np.array([c.f1(m) for c, m in zip(counts, masks)]))
+        return np.where(retention(documents, masks) >= min_retention, got, -np.inf)
+    return values
+
+
+def search_operating_point(values) -> OperatingPoint:
+    """The point with the best value among SMOOTHERS x RELATIVE_THRESHOLDS x THRESHOLDS;
+    `values(point)` gives one value per threshold of THRESHOLDS at the point's smoothing
+    and relative threshold."""
     best, best_value = OperatingPoint(0.5, 0.0, SMOOTHERS[0]), -1.0
     for smoother in SMOOTHERS:
         for relative in RELATIVE_THRESHOLDS:
-            point = OperatingPoint(0.5, relative, smoother)
-            masks = [point.kept_at(d, s, THRESHOLDS) for d, s in zip(readable, scores)]
-            values = objective(np.array([c.f1(m) for c, m in zip(counts, masks)]))
-            kept_share = retention(documents, masks)
+            got = values(OperatingPoint(0.5, relative, smoother))
             for t, threshold in enumerate(THRESHOLDS):
-                if kept_share[t] >= min_retention and values[t] > best_value:
-                    best, best_value = OperatingPoint(float(threshold), relative, smoother), values[t]
+                if got[t] > best_value:
+                    best, best_value = OperatingPoint(float(threshold), relative, smoother), got[t]
     return best
 
 

@@ -132,7 +132,20 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
     log(f"fitting the final {kind} model on {len(documents)} documents")
     pipeline = fit(documents, kind, augment=augment)
     model_input = corpus_input(documents)
-    card = {
+    method = (f"{folds}-fold cross-validation grouped by domain (GroupKFold); threshold, relative "
+              f"threshold and smoothing chosen on the out-of-fold scores ({OBJECTIVES[model_input]})")
+    card = model_card(pipeline, documents, cv, kind=kind, method=method, corpus_name=corpus_name,
+                      training_data=training_data,
+                      augmentation=AUGMENTATION if augment and model_input == "text" else "none")
+    return save_with_card(pipeline, output, card)
+
+
+def model_card(pipeline, documents, cv: Report, *, kind: str, method: str, corpus_name: str = "",
+               training_data: dict | None = None, augmentation: str = "none", **extra) -> dict:
+    """A model card (before `save_model` adds its hash and versions): what the model is,
+    its operating point (`cv.point`), its training data and its measured rows."""
+    model_input = corpus_input(documents)
+    return {
         "description": DESCRIPTIONS[model_input],
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "input": model_input,
@@ -145,18 +158,21 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
             "pages": len({(d.domain, d.id) for d in documents}),
             "paragraphs": sum(len(d.texts) for d in documents),
             "renderings": sorted({d.rendering for d in documents}),
-            "augmentation": AUGMENTATION if augment and model_input == "text" else "none",
+            "augmentation": augmentation,
         },
         "metrics": {
-            "method": f"{folds}-fold cross-validation grouped by domain (GroupKFold); threshold, "
-                      "relative threshold and smoothing chosen on the out-of-fold scores "
-                      f"({OBJECTIVES[model_input]})",
+            "method": method,
             "sample_weighting": DEFAULT_WEIGHTING,
             "rows": [r.__dict__ | {"gap_closed": r.gap_closed} for r in cv.rows
                      if _on_card(r, model_input)],
+            **extra,
         },
         "feature_names": [str(n) for n in pipeline[0].get_feature_names_out()],
     }
+
+
+def save_with_card(pipeline, output: str | os.PathLike, card: dict) -> dict:
+    """Save the model and its card (`NAME.json`, and `NAME.md` for people)."""
     card = save_model(pipeline, output, card)
     Path(output).with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
     return card
@@ -184,9 +200,11 @@ def card_markdown(card: dict) -> str:
         f"- created: {card.get('created', '')}", "",
         "## Training data", "",
     ]
-    if data.get("license"):
-        lines += [f"{data.get('name')} ({data.get('author')}, {data.get('year')}), licensed "
-                  f"{data.get('license')} ({data.get('license_url')}). Changes: {data.get('changes')}.", ""]
+    for source in data.get("sources") or ([data] if data.get("license") else []):
+        year = f", {source['year']}" if source.get("year") else ""
+        where = f"; {source['source']}" if source.get("source") else ""
+        lines += [f"{source.get('name')} ({source.get('author')}{year}{where}), licensed "
+                  f"{source.get('license')} ({source.get('license_url')}). Changes: {source.get('changes')}.", ""]
     lines += [f"{data.get('documents')} documents ({data.get('pages')} pages; renderings: "
               f"{', '.join(data.get('renderings', []))}), {data.get('paragraphs')} paragraphs.", "",
               "## Cross-validated metrics", "", card.get("metrics", {}).get("method", ""), "",
@@ -196,6 +214,8 @@ def card_markdown(card: dict) -> str:
         lines.append(f"| {r['rendering']} | {r['page_type']} | {r['documents']} | {r['precision']:.3f} | "
                      f"{r['retention']:.3f} | {r['word_f1']:.3f} | {r['unfiltered_f1']:.3f} | "
                      f"{r['oracle_f1']:.3f} | {format_ratio(r['gap_closed'])} |")
+    if card.get("metrics", {}).get("sources"):
+        lines += ["", "## Measured on each source", "", card["metrics"]["sources"]]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,189 @@
+"""The page's structure around each HTML block: where it sits relative to the article's
+region, whether it is part of a run of same-shaped cards, and where its links go.
+
+What gives away a teaser grid, a video list or a latest-news sidebar whose items read
+like prose is not each item's words but where it sits: after the article's own container
+ends, in a run of sibling subtrees of one shape (a headline link and a line or two of
+text), each a link to another page of the same site. These features read that from the
+blocks' `DomFacts` (`containers`, `shapes`, `site_links`, `external_links`), per page:
+
+- region: the article region, the block-level element with the most prose under it
+  (readability's top candidate: a prose block counts for its parent in full, for the
+  parent's parent half and a third above that, times one minus the element's link
+  density); whether the block is inside it, before or after it, how far in blocks, how
+  many DOM steps up to the element both share and down from there to the region, and
+  whether it sits in a sibling subtree of the region;
+- cards: the lowest element above the block that holds two blocks or more and has a
+  sibling of its shape (same tag and class words): how many siblings share it, how many
+  blocks each holds, their words per card, link share, and the share of them that link
+  to another page of the site; and the run of the block's own element;
+- links: the share of the block's links that go to another page of its site, and to
+  another site.
+
+A page read without these facts (a corpus built before them) gets -1 everywhere.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+REGION_FEATURES = (
+    "region_inside", "region_before", "region_after", "region_log_block_distance",
+    "region_steps_up", "region_steps_down", "region_sibling_subtree",
+    "region_word_share", "region_link_density",
+)
+CARD_FEATURES = (
+    "card_log_run", "card_log_blocks", "card_log_words", "card_link_share", "card_linked_share",
+    "card_site_link_share", "card_first_block", "card_steps_up",
+    "own_run_log_length", "own_run_link_share",
+)
+LINK_FEATURES = ("link_site_share", "link_external_share", "page_site_link_share")
+STRUCTURE_FEATURES = (*REGION_FEATURES, *CARD_FEATURES, *LINK_FEATURES)
+
+PROSE_MIN_WORDS = 8
+PROSE_MAX_LINK_DENSITY = 0.3
+# A prose block's points go to its element's parent in full, and less further up.
+REGION_SHARES = (0.0, 1.0, 0.5, 1 / 3)
+
+
+@dataclass
+class _Element:
+    """A block-level element of the page, from the blocks inside it."""
+
+    parent: int
+    shape: int
+    chain: tuple[int, ...]  # its own chain of element numbers, outermost first
+    words: int = 0
+    chars: int = 0
+    link_chars: int = 0
+    links: int = 0
+    site_links: int = 0
+    blocks: int = 0
+    first: int = -1
+    last: int = -1
+    points: float = 0.0
+
+
+def _elements(facts, words: np.ndarray, chars: np.ndarray) -> dict[int, _Element]:
+    elements: dict[int, _Element] = {}
+    for row, f in enumerate(facts):
+        for level, (number, shape) in enumerate(zip(f.containers, f.shapes)):
+            element = elements.get(number)
+            if element is None:
+                parent = f.containers[level - 1] if level else -1
+                element = elements[number] = _Element(parent, shape, f.containers[:level + 1], first=row)
+            element.words += int(words[row])
+            element.chars += int(chars[row])
+            element.link_chars += f.link_chars
+            element.links += links_of(f)
+            element.site_links += f.site_links
+            element.blocks += 1
+            element.last = row
+    return elements
+
+
+def _region(facts, elements: dict[int, _Element], words: np.ndarray, chars: np.ndarray) -> int | None:
+    """The number of the element with the most prose under it (readability's top candidate)."""
+    for row, f in enumerate(facts):
+        if words[row] < PROSE_MIN_WORDS or f.link_chars > PROSE_MAX_LINK_DENSITY * max(chars[row], 1):
+            continue
+        points = 1.0 + min(words[row], 100) / 10
+        for up, share in enumerate(REGION_SHARES):
+            if share and up < len(f.containers):
+                elements[f.containers[-1 - up]].points += share * points
+    best, best_value = None, 0.0
+    for number, element in elements.items():
+        value = element.points * (1.0 - element.link_chars / max(element.chars, 1))
+        if value > best_value:
+            best, best_value = number, value
+    return best
+
+
+def _shared_prefix(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def structure_features(facts, texts: list[str], words: np.ndarray) -> np.ndarray:
+    """The STRUCTURE_FEATURES of a page's blocks (`facts`: their DomFacts, `words`: their
+    word counts)."""
+    n = len(facts)
+    out = np.full((n, len(STRUCTURE_FEATURES)), -1.0)
+    if not n or not any(f.containers for f in facts):
+        return out
+    chars = np.array([len(t) for t in texts], dtype=np.float64)
+    elements = _elements(facts, words, chars)
+    out[:, len(REGION_FEATURES) + len(CARD_FEATURES):] = link_features(facts)
+    region = _region(facts, elements, words, chars)
+    if region is not None:
+        out[:, :len(REGION_FEATURES)] = region_features(facts, elements, region, words)
+    out[:, len(REGION_FEATURES):len(REGION_FEATURES) + len(CARD_FEATURES)] = card_features(facts, elements)
+    return out
+
+
+def region_features(facts, elements: dict[int, _Element], region: int, words: np.ndarray) -> np.ndarray:
+    out = np.zeros((len(facts), len(REGION_FEATURES)))
+    top = elements[region]
+    page_words = max(float(words.sum()), 1.0)
+    for row, f in enumerate(facts):
+        shared = _shared_prefix(f.containers, top.chain)
+        inside = shared == len(top.chain)
+        distance = 0 if inside else (top.first - row if row < top.first else row - top.last)
+        steps_down = len(top.chain) - shared
+        out[row] = (inside, row < top.first, row > top.last, math.log1p(max(distance, 0)),
+                    len(f.containers) - shared, steps_down, not inside and steps_down == 1,
+                    top.words / page_words, top.link_chars / max(top.chars, 1))
+    return out
+
+
+def card_features(facts, elements: dict[int, _Element]) -> np.ndarray:
+    runs = Counter((e.parent, e.shape) for e in elements.values())
+    groups: dict[tuple[int, int], list[_Element]] = defaultdict(list)
+    for e in elements.values():
+        groups[(e.parent, e.shape)].append(e)
+    out = np.full((len(facts), len(CARD_FEATURES)), -1.0)
+    for row, f in enumerate(facts):
+        if not f.containers:
+            continue
+        own = elements[f.containers[-1]]
+        own_group = groups[(own.parent, own.shape)]
+        out[row, 8:] = (math.log1p(len(own_group)),
+                        sum(e.link_chars for e in own_group) / max(sum(e.chars for e in own_group), 1))
+        for up in range(1, len(f.containers)):
+            card = elements[f.containers[-1 - up]]
+            if card.blocks < 2 or runs[(card.parent, card.shape)] < 2:
+                continue
+            group = groups[(card.parent, card.shape)]
+            links = sum(e.links for e in group)  # (links_of each block)
+            out[row, :8] = (
+                math.log1p(len(group)), math.log1p(card.blocks),
+                math.log1p(sum(e.words for e in group) / len(group)),
+                sum(e.link_chars for e in group) / max(sum(e.chars for e in group), 1),
+                sum(e.links > 0 for e in group) / len(group),
+                sum(e.site_links for e in group) / max(links, 1),
+                card.first == row, up,
+            )
+            break
+    return out
+
+
+def links_of(f) -> int:
+    """A block's links, the one around it included (`<a><h3>headline</h3></a>`: `links`
+    counts only the links inside a block)."""
+    return max(f.links, f.site_links + f.external_links)
+
+
+def link_features(facts) -> np.ndarray:
+    out = np.zeros((len(facts), len(LINK_FEATURES)))
+    links = sum(links_of(f) for f in facts)
+    page_share = sum(f.site_links for f in facts) / links if links else 0.0
+    for row, f in enumerate(facts):
+        out[row] = (f.site_links / max(links_of(f), 1), f.external_links / max(links_of(f), 1), page_share)
+    return out
