@@ -22,11 +22,14 @@ def kept_text(texts, kept) -> str:
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One paragraph of input, its text exactly as given; from HTML, with its DOM facts
-    (`filterkit.blocks.DomFacts`: tag, ancestors, class/id words, link text)."""
+    (`filterkit.blocks.DomFacts`: tag, ancestors, class/id words, link text) and its form
+    (`filterkit.read.form.BlockForm`: heading, list item, table cell, code..., links),
+    which only the output formats read."""
 
     text: str
     index: int
     dom: object | None = None
+    form: object | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,9 @@ class Document:
     # Why there are no paragraphs: the source could not be read or classified
     # (`Filter.classify_many(errors="mark")`); None for every document that could.
     error: str | None = None
+    # How sure filterkit is that the body is right, 0-1 (`filterkit.decide.quality`); None
+    # until classified, and for a document without paragraphs.
+    quality: float | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.decisions and len(self.decisions) != len(self.paragraphs):
@@ -111,6 +117,15 @@ class Document:
         """The article body: content paragraphs, in order, joined by a blank line."""
         self._require_decisions()
         return kept_text(self.texts, (d.is_content for d in self.decisions))
+
+    def render(self, output_format: str = "txt", **options) -> str:
+        """The classified document written out as `output_format` (txt, markdown, json, xml,
+        html); `options`: those of `filterkit.report.formats.Rendering` (links, images,
+        comments, text_format, paragraphs)."""
+        from .report.formats import Rendering, render
+
+        self._require_decisions()
+        return render(self, Rendering(output_format, **options))
 
     @property
     def junk_ratio(self) -> float:

@@ -38,17 +38,26 @@ class Filter:
         None: the shipped HTML model. Text input always goes to `model`.
     threshold: minimum body score to keep a paragraph, the same on every document; None
         uses each model card's operating point (`filterkit.decide.operating_point`).
+    precision, recall: use each model card's named operating point that keeps less junk
+        (`precision=True`) or loses less body (`recall=True`) instead, chosen by
+        cross-validation; one at most, and not with `threshold`.
     smoothing: apply the neighbour-smoothing pass with the card's parameters.
     limits: the most one input may hold (`filterkit.limits.Limits`); None: the defaults.
         A larger input raises `InputTooLargeError`. They hold wherever this Filter is
         used (records, batch workers, Ray, datatrove); `max_seconds` only there, where
         a document can be abandoned: `classify` itself is never interrupted.
+    strict_encoding: refuse text bytes that are not UTF-8 (or UTF-16/32 with a byte-order
+        mark) with `InputError`, instead of reading them in a guessed encoding or with
+        their bad bytes replaced (which `Document.metadata` then says: `encoding`,
+        `encoding_guessed`, `replaced_bytes`).
     """
 
     def __init__(self, model=None, *, html_model=None, threshold: float | None = None,
-                 trusted: bool = False, smoothing: bool = True, limits: Limits | None = None):
+                 trusted: bool = False, smoothing: bool = True, limits: Limits | None = None,
+                 precision: bool = False, recall: bool = False, strict_encoding: bool = False):
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold}")
+        self._preset = preset_named(threshold, precision, recall)
         self._specs = {"text": model, "html": html_model}
         self._loaded: dict[str, LoadedModel] = {
             kind: spec for kind, spec in self._specs.items() if isinstance(spec, LoadedModel)}
@@ -56,6 +65,9 @@ class Filter:
         self._threshold = threshold
         self.smoothing = smoothing
         self.limits = limits if limits is not None else DEFAULT_LIMITS
+        self.strict_encoding = strict_encoding
+        for loaded in self._loaded.values():  # a card without the preset fails now
+            self.point_for(loaded)
 
     @property
     def model(self) -> LoadedModel:
@@ -70,7 +82,9 @@ class Filter:
     def _model(self, kind: str) -> LoadedModel:
         if kind not in self._loaded:
             name = {"html": {"name": HTML_MODEL}}.get(kind, {})
-            self._loaded[kind] = _reading(load_model(self._specs[kind], trusted=self._trusted, **name), kind)
+            loaded = _reading(load_model(self._specs[kind], trusted=self._trusted, **name), kind)
+            self.point_for(loaded)  # a card without the preset fails now
+            self._loaded[kind] = loaded
         return self._loaded[kind]
 
     def model_for(self, document: Document) -> LoadedModel:
@@ -78,19 +92,24 @@ class Filter:
         return self.html_model if document.is_html_blocks else self.model
 
     def point_for(self, model: LoadedModel) -> OperatingPoint:
-        """Where this filter cuts `model`'s scores: the card's operating point, or this
-        filter's threshold."""
-        return OperatingPoint.from_card(model.card, threshold=self._threshold, smoothing=self.smoothing)
+        """Where this filter cuts `model`'s scores: the card's operating point (or its
+        preset), or this filter's threshold."""
+        return OperatingPoint.from_card(model.card, threshold=self._threshold, smoothing=self.smoothing,
+                                        preset=self._preset)
 
     @property
     def threshold(self) -> float:
         """The text model's threshold."""
         return self.point_for(self.model).threshold
 
-    def sharing_models(self, threshold: float | None) -> "Filter":
-        """A Filter with this one's models (loaded once, for both) and `threshold`."""
+    def sharing_models(self, threshold: float | None, *, precision: bool = False,
+                       recall: bool = False) -> "Filter":
+        """A Filter with this one's models (loaded once, for both) and `threshold` (or preset)."""
         other = Filter(self._specs["text"], html_model=self._specs["html"], threshold=threshold,
-                       trusted=self._trusted, smoothing=self.smoothing, limits=self.limits)
+                       trusted=self._trusted, smoothing=self.smoothing, limits=self.limits,
+                       precision=precision, recall=recall, strict_encoding=self.strict_encoding)
+        for loaded in self._loaded.values():
+            other.point_for(loaded)
         other._loaded = self._loaded
         return other
 
@@ -101,9 +120,16 @@ class Filter:
         reason the feature groups that moved its score most (see `filterkit.explain`)."""
         return next(self.classify_many([source], format=format, explain=explain))
 
-    def clean(self, source, *, format: str = "auto") -> str:
-        """The article body: kept paragraphs, unchanged and in order, joined by a blank line."""
-        return next(self.clean_many([source], format=format))
+    def clean(self, source, *, format: str = "auto", output_format: str = "txt", links: bool = False,
+              images: bool = False, include_comments: bool = False) -> str:
+        """The article body: kept paragraphs, unchanged and in order, joined by a blank line.
+
+        output_format: txt (that body), markdown, json, xml or html, the kept blocks with
+        the structure the page gave them (`filterkit.report.formats`). links, images:
+        with their targets. include_comments: the page's comments too, apart from the body.
+        """
+        return next(self.clean_many([source], format=format, output_format=output_format, links=links,
+                                    images=images, include_comments=include_comments))
 
     # --- many documents ----------------------------------------------------------------
 
@@ -126,9 +152,20 @@ class Filter:
                 yield from self.classify_documents(documents, explain=explain)
 
     def clean_many(self, sources: Iterable, *, format: str = "auto",
-                   batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[str]:
+                   batch_size: int = DEFAULT_BATCH_SIZE, output_format: str = "txt", links: bool = False,
+                   images: bool = False, include_comments: bool = False) -> Iterator[str]:
         """Each source's article body, as `clean`: the paragraphs `classify` keeps, without
-        naming the junk (its types and reasons are `classify`'s work, and a body has none)."""
+        naming the junk (its types and reasons are `classify`'s work, and a body has none).
+        In another output format, or with comments, each source is classified and written
+        out as `clean` says."""
+        from .report.formats import Rendering, render
+
+        rendering = Rendering(output_format, links=links, images=images, comments=include_comments)
+        if not rendering.is_plain:
+            metadata = output_format in ("json", "xml", "html")
+            for document in self.classify_many(sources, format=format, batch_size=batch_size, metadata=metadata):
+                yield render(document, rendering)
+            return
         for documents in self._read_batches(sources, format, batch_size, metadata=False):
             for document, settled in zip(documents, self.settle(documents, self.scores(documents))):
                 yield body_or_structured(document, kept_text(document.texts, settled.kept))
@@ -140,7 +177,8 @@ class Filter:
         read = read_document if errors == "mark" else to_document
         iterator = iter(sources)
         while batch := list(islice(iterator, batch_size)):
-            yield [read(source, format, self.limits, metadata=metadata) for source in batch]
+            yield [read(source, format, self.limits, metadata=metadata, strict_encoding=self.strict_encoding)
+                   for source in batch]
 
     def classify_documents(self, documents: list[Document], explain: bool = False) -> list[Document]:
         """Score a batch of segmented documents, one call per model (text, HTML)."""
@@ -212,13 +250,14 @@ class Filter:
 
 
 def read_document(source, format: str = "auto", limits: Limits = DEFAULT_LIMITS, *,
-                  seconds: float | None = None, metadata: bool = True) -> Document:
+                  seconds: float | None = None, metadata: bool = True, strict_encoding: bool = False) -> Document:
     """`to_document`, but a source that cannot be read comes back as an empty Document
     whose `error` says why (`ModelError` and `MemoryError` raise). `seconds`: abandon
     reading after that long (`limits.within`)."""
     try:
         return within(seconds, "reading the document",
-                      lambda: to_document(source, format, limits, metadata=metadata))
+                      lambda: to_document(source, format, limits, metadata=metadata,
+                                          strict_encoding=strict_encoding))
     except FATAL:
         raise
     except Exception as exc:  # a parser failing on a strange page must not end a run
@@ -230,6 +269,16 @@ def failed(exc: Exception, action: str) -> Document:
     if isinstance(exc, InputError):
         return Document((), error=str(exc))
     return Document((), error=f"the document cannot be {action}: {type(exc).__name__}: {exc}")
+
+
+def preset_named(threshold: float | None, precision: bool, recall: bool) -> str | None:
+    """The preset `precision`/`recall` ask for (None: neither); `ValueError` when more than
+    one of them and `threshold` are given."""
+    given = [name for name, on in (("threshold", threshold is not None), ("precision", precision),
+                                   ("recall", recall)) if on]
+    if len(given) > 1:
+        raise ValueError(f"{' and '.join(given)} are different operating points: give one at most")
+    return "precision" if precision else "recall" if recall else None
 
 
 def _reading(loaded: LoadedModel, wanted: str) -> LoadedModel:
@@ -252,18 +301,28 @@ def default_filter() -> Filter:
     return _default
 
 
-def _filter_for(threshold: float | None) -> Filter:
+def _filter_for(threshold: float | None, precision: bool = False, recall: bool = False) -> Filter:
     shared = default_filter()
-    return shared if threshold is None else shared.sharing_models(threshold)
+    if threshold is None and not precision and not recall:
+        return shared
+    return shared.sharing_models(threshold, precision=precision, recall=recall)
 
 
 def classify(source, *, threshold: float | None = None, format: str = "auto",
-             explain: bool = False) -> Document:
+             explain: bool = False, precision: bool = False, recall: bool = False) -> Document:
     """Label every paragraph of `source` (text, HTML, bytes or a Document) as body or junk;
-    `explain=True` adds to each reason the features that drove it."""
-    return _filter_for(threshold).classify(source, format=format, explain=explain)
+    `explain=True` adds to each reason the features that drove it. `precision`/`recall`:
+    the models' named operating points (see `Filter`)."""
+    return _filter_for(threshold, precision, recall).classify(source, format=format, explain=explain)
 
 
-def clean(source, *, threshold: float | None = None, format: str = "auto") -> str:
-    """The article body of `source`: body paragraphs, unchanged, joined by a blank line."""
-    return _filter_for(threshold).clean(source, format=format)
+def clean(source, *, threshold: float | None = None, format: str = "auto",
+          precision: bool = False, recall: bool = False, output_format: str = "txt", links: bool = False,
+          images: bool = False, include_comments: bool = False) -> str:
+    """The article body of `source`: body paragraphs, unchanged, joined by a blank line.
+    `precision`/`recall`: the models' named operating points (see `Filter`).
+    `output_format` (txt, markdown, json, xml, html), `links`, `images`,
+    `include_comments`: how it is written out (see `Filter.clean`)."""
+    return _filter_for(threshold, precision, recall).clean(
+        source, format=format, output_format=output_format, links=links, images=images,
+        include_comments=include_comments)

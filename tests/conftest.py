@@ -12,6 +12,7 @@ and sets FILTERKIT_TEST_INSTALLED=1 so that this file refuses to test the checko
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 from pathlib import Path
 
@@ -184,3 +185,49 @@ def scraped_articles(count: int, seed: int = 0) -> list[str]:
 def articles():
     """`scraped_articles` for tests: articles(count, seed=0)."""
     return scraped_articles
+
+
+# --- WARC files of such articles --------------------------------------------------------------
+
+
+class Warc:
+    """Writes small WARC files with warcio (skipping the test without it)."""
+
+    @staticmethod
+    def page(article: str, head: str = "") -> str:
+        """A scraped article (`scraped_articles`) as a news page: its first line a <nav>,
+        its headline an <h1>, its other lines <p>s of the <article>, then a <footer>."""
+        nav, headline, *lines = article.split("\n")
+        paragraphs = "".join(f"<p>{line}</p>" for line in lines)
+        return (f"<!DOCTYPE html><html><head>{head}<title>{headline}</title></head><body>"
+                f"<nav><a href='/'>{nav}</a></nav><article><h1>{headline}</h1>{paragraphs}</article>"
+                "<footer>Contact | Privacy | Terms</footer></body></html>")
+
+    @staticmethod
+    def write(path: Path, responses: list[dict]) -> None:
+        """`path` (gzipped when it ends in .gz): a warcinfo record, then for each response
+        {url, payload (bytes), content_type (default: text/html; charset=utf-8), status
+        (default: 200 OK), headers (more HTTP headers), type (default: response)} its
+        request and the response."""
+        pytest.importorskip("warcio", reason="warcio (a dependency of filterkit) is not installed")
+        from warcio.statusandheaders import StatusAndHeaders
+        from warcio.warcwriter import WARCWriter
+
+        with open(path, "wb") as out:
+            writer = WARCWriter(out, gzip=str(path).endswith(".gz"))
+            writer.write_record(writer.create_warcinfo_record(Path(path).name, {"software": "filterkit tests"}))
+            for response in responses:
+                request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.com")], is_http_request=True)
+                writer.write_record(writer.create_warc_record(response["url"], "request", http_headers=request))
+                headers = [("Content-Type", response.get("content_type", "text/html; charset=utf-8")),
+                           *response.get("headers", [])]
+                http = StatusAndHeaders(response.get("status", "200 OK"), headers, protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(
+                    response["url"], response.get("type", "response"), payload=io.BytesIO(response["payload"]),
+                    http_headers=http))
+
+
+@pytest.fixture(scope="session")
+def warc() -> Warc:
+    """`Warc.page(article)` and `Warc.write(path, responses)` for tests of WARC input."""
+    return Warc()

@@ -79,11 +79,13 @@ def test_empty_input_is_an_empty_document_not_an_error():
     assert filterkit.clean("") == ""
 
 
-def test_bytes_are_decoded_and_undecodable_bytes_are_refused():
+def test_bytes_are_decoded_and_bytes_that_are_not_utf8_refused_when_strict():
     assert filterkit.clean(EXAMPLE.encode("utf-8")) == filterkit.clean(EXAMPLE)
     assert filterkit.clean(EXAMPLE.encode("utf-16")) == filterkit.clean(EXAMPLE)
     with pytest.raises(InputError, match="UTF-8"):
-        filterkit.clean(b"caf\xe9 au lait\n\xff\xfe\xfa")
+        Filter(strict_encoding=True).clean(b"caf\xe9 au lait\n\xff\xfe\xfa")
+    with pytest.raises(InputError, match="binary"):
+        filterkit.clean(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\xff\xd8" * 20)
 
 
 def test_html_input_gives_the_article_and_its_title():

@@ -12,6 +12,9 @@ RUNTIME = ("document.py", "errors.py", "limits.py", "lexicons", "read", "feature
 ABOVE_THE_RUNTIME = ("scale", "report", "training", "cli")
 # Each runtime stage reads only the stages before it.
 STAGES = ("read", "features", "model", "decide")
+# The output formats: the runtime writes its output with them, so they stand on the
+# runtime alone (checked below).
+OUTPUT_FORMATS = ("report.formats", "report.markup")
 
 
 def modules(name: str) -> list[Path]:
@@ -40,11 +43,24 @@ def imported(path: Path) -> set[str]:
     return names
 
 
+def above_the_runtime(name: str) -> bool:
+    """Whether a module (or a name in it) is above the runtime, the output formats aside."""
+    in_formats = any(name == module or name.startswith(f"{module}.") for module in OUTPUT_FORMATS)
+    return name.split(".")[0] in ABOVE_THE_RUNTIME and not in_formats
+
+
 @pytest.mark.parametrize("part", RUNTIME)
 def test_the_runtime_never_imports_scale_report_training_or_cli(part):
     for path in modules(part):
-        reached = {name for name in imported(path) if name.split(".")[0] in ABOVE_THE_RUNTIME}
+        reached = {name for name in imported(path) if above_the_runtime(name)}
         assert not reached, f"{path.relative_to(PACKAGE)} imports {sorted(reached)}"
+
+
+@pytest.mark.parametrize("module", OUTPUT_FORMATS)
+def test_the_output_formats_the_runtime_uses_import_only_the_runtime(module):
+    path = PACKAGE.joinpath(*module.split(".")).with_suffix(".py")
+    reached = {name for name in imported(path) if above_the_runtime(name)}
+    assert not reached, f"{module} imports {sorted(reached)}"
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -58,3 +74,9 @@ def test_each_stage_reads_only_the_stages_before_it(stage):
 def test_the_check_sees_relative_imports():
     assert "training.corpus" in imported(PACKAGE / "training" / "augment.py")
     assert "read.blocks" in imported(PACKAGE / "features" / "dom.py")
+
+
+def test_only_the_output_formats_of_report_are_open_to_the_runtime():
+    assert not above_the_runtime("report.formats.render")
+    assert above_the_runtime("report.inspect")
+    assert above_the_runtime("report.formatsx")

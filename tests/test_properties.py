@@ -190,7 +190,7 @@ def _settling_cut_short(text: str) -> bool:
 
 # --- the JSONL path keeps every other field of a record ---------------------------------------
 
-_ADDED_FIELDS = {"body", "title", "author", "date", "junk_ratio", "empty", "paragraphs", "error", "line"}
+_ADDED_FIELDS = {"body", "title", "author", "date", "junk_ratio", "quality", "unsure", "empty", "paragraphs", "error", "line"}
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),

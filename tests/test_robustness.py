@@ -5,7 +5,9 @@ cleaned) or refused with an `InputError` that says why; none may raise anything 
 hang or take unbounded memory. Inputs past a limit are refused whole, never cut short.
 The decisions (see filterkit/limits.py, segment.decode, html.parse_html):
 - plain-text bytes are UTF-8, or UTF-16/32 with a byte-order mark; anything else is
-  refused with a hint (charset detectors mistake Windows-1252 for Windows-1250);
+  read in a guessed encoding (Windows-1252 among equal guesses: detectors mistake it for
+  Windows-1250) or with its bad bytes replaced, and the document says so, or with
+  strict encoding refused with a hint; UTF-16 without a mark and binary data are refused;
 - HTML bytes use the page's charset; undeclared non-UTF-8 pages are Windows-1252, as
   browsers read them;
 - NUL and other control characters are kept in plain text (it is never rewritten) and
@@ -119,10 +121,12 @@ def test_utf16_html_with_a_byte_order_mark_is_read():
 
 
 @pytest.mark.parametrize("codec", ["cp1252", "latin-1"])
-def test_windows_1252_and_latin1_text_bytes_are_refused_with_how_to_decode(codec):
+def test_windows_1252_and_latin1_text_bytes_are_refused_with_how_to_decode_when_strict(codec):
     text = "Gr\u00fc\u00dfe aus K\u00f6ln, caf\u00e9 na\u00eff\n" + ARTICLE
     with pytest.raises(InputError, match=r"data\.decode\('cp1252'\)"):
-        to_document(text.encode(codec))
+        to_document(text.encode(codec), strict_encoding=True)
+    guessed = to_document(text.encode(codec))
+    assert guessed.texts == to_document(text).texts and guessed.metadata["encoding_guessed"]
     # Decoded by the caller, as the message says, it reads.
     assert to_document(text.encode(codec).decode("cp1252")).texts == to_document(text).texts
 
@@ -631,7 +635,7 @@ def test_max_seconds_must_be_a_positive_number(value):
 
 
 def test_classify_many_marks_bad_documents_and_goes_on(shipped_model):
-    f = Filter(limits=Limits(max_paragraphs=10))
+    f = Filter(limits=Limits(max_paragraphs=10), strict_encoding=True)
     sources = [ARTICLE, b"valid en \xff then more", "line\n" * 11, 42, ARTICLE.encode("utf-16")]
     with pytest.raises(InputError, match="not valid UTF-8"):
         list(f.classify_many(sources))  # errors="raise": the first bad one ends it

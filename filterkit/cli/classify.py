@@ -32,7 +32,7 @@ def run(args) -> int:
     if args.jsonl_input or args.labelled:
         field = args.field or "text"
         items = (read_records(paths, field, args.format, args.limits) if args.jsonl_input
-                 else read_files(paths, args.format, args.limits))
+                 else read_files(paths, args.format, args.limits, args.strict_encoding))
         with output(args.output) as out:
             for item, document in _classified(filter, items, args.explain):
                 if failures.see(item, report=not args.jsonl_input):
@@ -44,7 +44,8 @@ def run(args) -> int:
     with output(args.output) as out:
         if not args.jsonl:
             out.write("doc\tindex\tlabel\tscore\ttext" + "\twhy" * args.explain + "\n")
-        for item, document in _classified(filter, read_files(paths, args.format, args.limits), args.explain):
+        files = read_files(paths, args.format, args.limits, args.strict_encoding)
+        for item, document in _classified(filter, files, args.explain):
             if failures.see(item, report=True):
                 continue
             whys = _explanations(document) if args.explain else [None] * len(document.paragraphs)

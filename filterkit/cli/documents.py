@@ -12,7 +12,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..read import to_document
 from ..scale.files import READ_ERRORS, STDIN, atomic_output, read_whole
 from ..scale.records import Item, source_name
-from .common import UsageError, check_output, error, failure_status, message, require_file
+from .common import UsageError, check_output, error, failure_status, message, require_file, warn
 
 # The model, and scikit-learn with it, are imported once the arguments and inputs are
 # checked (`make_filter`): a mistake is reported at once.
@@ -38,30 +38,56 @@ def input_paths(args, output: str | None = None) -> list[str]:
     return paths
 
 
-def read_files(paths: list[str], format: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item]:
-    """Each file one document, within `limits`. When the only input fails, that is an InputError."""
+def read_files(paths: list[str], format: str, limits: Limits = DEFAULT_LIMITS,
+               strict_encoding: bool = False, metadata: bool = True) -> Iterator[Item]:
+    """Each file one document, within `limits`; a text file not read as UTF-8 is said on
+    stderr (`strict_encoding`: refused). When the only input fails, that is an InputError.
+    `metadata=False`: of a page's metadata, read the title alone (`to_document`)."""
     for path in paths:
         item = Item(source_name(path))
         try:
-            item.document = to_document(read_whole(path, limits), format, limits)
+            item.document = to_document(read_whole(path, limits), format, limits, metadata=metadata,
+                                        strict_encoding=strict_encoding)
         except (InputError, *READ_ERRORS) as exc:
             item.error = message(exc)
             if len(paths) == 1:
                 raise InputError(f"{item.where}: {item.error}") from exc
+        else:
+            say_how_decoded(item.where, item.document.metadata)
         yield item
+
+
+def say_how_decoded(where: str, metadata: dict) -> None:
+    """A warning on stderr when a text file's encoding was guessed or bytes were replaced."""
+    replaced = metadata.get("replaced_bytes", 0)
+    if metadata.get("encoding_guessed"):
+        also = f"; {replaced:,} bytes it cannot read replaced" if replaced else ""
+        warn(f"{where}: not UTF-8: read as {metadata['encoding']} (a guess; --strict-encoding refuses "
+             f"such input){also}")
+    elif replaced:
+        warn(f"{where}: {replaced:,} bytes that are not valid {metadata['encoding'].upper()} replaced "
+             "with U+FFFD (--strict-encoding refuses such input)")
 
 
 # --- classifying -----------------------------------------------------------------------
 
 
-def make_filter(args) -> Filter:
+def make_filter(args, *, shipped_text_model_now: bool = True) -> Filter:
     """The Filter the options ask for, its models loaded now (the shipped HTML model once
-    a page needs it): a model problem stops the run before any input is read."""
+    a page needs it): a model problem stops the run before any input is read.
+    `shipped_text_model_now=False`: the shipped text model too waits until a document needs
+    it, so that cleaning a page never loads it (a --model given is loaded now all the same)."""
+    if args.threshold is not None and (args.precision or args.recall):
+        raise UsageError(f"--threshold and --{'precision' if args.precision else 'recall'} are different "
+                         "operating points: give one at most")
     from ..filter import Filter
 
     html_model = None if args.html_model is None else _model(args.html_model, "html", args.trust_model)
-    return Filter(_model(args.model, "text", args.trust_model), html_model=html_model,
-                  threshold=args.threshold, trusted=args.trust_model, limits=args.limits)
+    deferred = args.model is None and not shipped_text_model_now
+    text_model = None if deferred else _model(args.model, "text", args.trust_model)
+    return Filter(text_model, html_model=html_model,
+                  threshold=args.threshold, trusted=args.trust_model, limits=args.limits,
+                  precision=args.precision, recall=args.recall)
 
 
 _MODEL_OPTIONS = {"text": "--model", "html": "--html-model"}

@@ -29,7 +29,8 @@ def run(args) -> int:
 def _inspected_items(args, paths: list[str]) -> Iterator[Item]:
     """The documents of the inputs in order: each record of a JSONL input, each other FILE whole."""
     jsonl = [args.jsonl_input or strip_compression(path).endswith(".jsonl") for path in paths]
-    files = read_files([path for path, is_jsonl in zip(paths, jsonl) if not is_jsonl], args.format, args.limits)
+    files = read_files([path for path, is_jsonl in zip(paths, jsonl) if not is_jsonl], args.format, args.limits,
+                       args.strict_encoding)
     for path, is_jsonl in zip(paths, jsonl):
         if is_jsonl:
             yield from read_records([path], args.field or "text", args.format, args.limits)

@@ -17,12 +17,15 @@ from .. import __version__
 from ..limits import DEFAULT_LIMITS, Limits
 from ..read.input import INPUT_FORMATS
 
-# Copies of filterkit.training.corpus.RENDERINGS, HTML_RENDERING and ALL_RENDERINGS, and of
-# filterkit.report.inspect.MAX_DOCUMENTS (tests/cli/test_parser.py checks they are equal).
+# Copies of filterkit.training.corpus.RENDERINGS, HTML_RENDERING and ALL_RENDERINGS, of
+# filterkit.report.inspect.MAX_DOCUMENTS, and of filterkit.report.formats.OUTPUT_FORMATS and
+# TEXT_FORMATS (tests/cli/test_parser.py checks they are equal).
 RENDERINGS = ("trafilatura-recall", "trafilatura", "page")
 HTML_RENDERING = "html"
 ALL_RENDERINGS = (*RENDERINGS, HTML_RENDERING)
 MAX_DOCUMENTS = 25
+OUTPUT_FORMATS = ("txt", "markdown", "json", "xml", "html")
+TEXT_FORMATS = ("txt", "markdown")
 
 EXIT_STATUS = """\
 exit status:
@@ -46,6 +49,33 @@ output:
                        whose outputs would collide or overwrite an input are
                        refused. -o naming an existing directory also selects this
                        mode
+  --output-format F    txt (default): the body as above. markdown: the kept
+                       blocks with the structure of their page: headings as
+                       # to ######, list items as - or 1. (nested lists
+                       indented), a table as a pipe table of its kept cells
+                       (first row the header, | in a cell escaped), a <pre>
+                       code sample fenced with its white space exactly as in
+                       the page, quotes as >. json: one object: title,
+                       author, date, url, sitename, language (from an HTML
+                       page, else null), text (as --json-text says: txt or
+                       markdown), comments (null without --comments), and
+                       with --labels paragraphs [{index, label, score,
+                       reason, text}]. xml: <doc> with the metadata as
+                       attributes, <main> and <comments>, as trafilatura
+                       writes it. html: a page with the body in <article>.
+                       --links and --images keep links ([text](href)) and
+                       images (![alt](src), as elements in xml and html).
+                       Text input has no structure: its kept paragraphs are
+                       paragraphs. -o DIR names each output by its format:
+                       .txt, .md, .json, .xml, .html. With --jsonl, "body"
+                       holds the text in the format; json adds its fields
+                       to the record.
+  --comments           also the page's comments (the junk in its comment
+                       section, prompts and the comment form left out), never
+                       in the body: after it under a "----- comments -----"
+                       line (txt; markdown: "---" and "**Comments**"), in
+                       "comments" (json; txt and markdown --jsonl records),
+                       in <comments> (xml) or <section id="comments"> (html).
   --jsonl              each input is JSON Lines, one document per record in
                        --field (default: text); one output record per non-blank
                        input line, in order (blank lines are skipped, but
@@ -64,6 +94,13 @@ output:
                          date        likewise
                          junk_ratio  share of the document's characters labelled junk
                          empty       true when the document has no text at all
+                         quality     how sure filterkit is of the body, 0-1,
+                                     from its paragraphs' scores (null: no
+                                     text); see docs/quality-score.md
+                         unsure      with --min-quality Q: true when quality is
+                                     under Q (or null). Such records stay in
+                                     place, one output record per input line,
+                                     and the summary counts them
                          paragraphs  [{index, label, score, reason, text}]; omitted
                                      with --no-paragraphs
                        A line that is not JSON, not an object, lacks the field or
@@ -81,6 +118,21 @@ output:
                        unchanged. At the end a summary goes to stderr (records,
                        errors, junk share, time); on a terminal a progress line
                        shows records/s while it runs.
+  WARC files           (named *.warc, *.warc.gz, *.warc.zst, or any with --warc)
+                       give JSON Lines as --jsonl does, with its options: one
+                       output record per HTML page (a response record, HTTP
+                       status 2xx, content type text/html or
+                       application/xhtml+xml), with url (WARC-Target-URI),
+                       warc_date and warc_record_id beside the fields above; an
+                       -o DIR output is named as the input with .jsonl for .warc
+                       (crawl.warc.gz -> DIR/crawl.jsonl.gz). The other records
+                       (warcinfo, request, metadata, revisit, not HTML, ...) are
+                       skipped and counted in the summary. The page's charset, or
+                       else the HTTP header's, decodes it. A page over
+                       max_record_bytes or with a binary payload becomes an error
+                       record; a truncated or corrupt file keeps the records
+                       before, then one error record says where it broke (exit
+                       status 3).
   --boilerplate COUNTS after classification, relabel as chrome the body
                        paragraphs (of 50 words at most) that occur on at least
                        --boilerplate-min-documents other pages of their site
@@ -95,8 +147,11 @@ output:
   -o writes each output to a temporary file that replaces it only when that output
   is complete; -o FILE must not be an input, and its directory must exist. Files
   ending in .gz (gzip) or .zst (Zstandard) are decompressed, and outputs named so
-  are compressed. Text must be UTF-8 (or UTF-16/32 with a byte-order mark); HTML
-  may declare its own charset.
+  are compressed. Text should be UTF-8 (or UTF-16/32 with a byte-order mark); a
+  text FILE in another encoding is read in the encoding charset-normalizer guesses,
+  and a UTF-8 FILE with a few bad bytes with them replaced (U+FFFD), each said on
+  stderr (--strict-encoding refuses both); UTF-16 without a byte-order mark and
+  binary data are refused. HTML may declare its own charset.
 """
 
 CLASSIFY_EPILOG = """\
@@ -176,6 +231,10 @@ def _filter_options() -> argparse.ArgumentParser:
     options.add_argument("--format", choices=INPUT_FORMATS, default="auto",
                          help="input format (default: auto, HTML when the input starts with markup)")
     _model_options(options, "the model's own", "the shipped text model")
+    _preset_options(options)
+    options.add_argument("--strict-encoding", action="store_true",
+                         help="refuse a text FILE that is not UTF-8 (or UTF-16/32 with a byte-order mark) "
+                              "instead of reading it in a guessed encoding or with its bad bytes replaced")
     options.add_argument("--html-model", metavar="PATH",
                          help="the model for HTML pages, a .joblib with its .json card (default: the "
                               "shipped HTML model); needs --trust-model like --model")
@@ -223,17 +282,40 @@ def _model_options(parser: argparse.ArgumentParser, threshold_default: str, mode
                              "can run code when loaded")
 
 
+def _preset_options(parser: argparse.ArgumentParser) -> None:
+    presets = parser.add_mutually_exclusive_group()
+    presets.add_argument("--precision", action="store_true",
+                         help="cut at the model cards' 'precision' preset: less junk kept, some body lost "
+                              "(chosen by cross-validation: best word F0.5); not with --threshold")
+    presets.add_argument("--recall", action="store_true",
+                         help="cut at the model cards' 'recall' preset: less body lost, more junk kept "
+                              "(best word F2); not with --threshold")
+
+
 def _add_clean(commands) -> None:
     parser = _command(commands, "clean", "Write the article body of each document.",
                       epilog=CLEAN_EPILOG, parents=[_filter_options()], exit_status=EXIT_STATUS)
     parser.add_argument("-o", "--output", metavar="OUT", help="output FILE, or DIR for several FILEs")
+    _output_format_options(parser)
     _jsonl_options(parser, "--jsonl", "inputs and output are JSON Lines (see below)")
+    parser.add_argument("--warc", action="store_true",
+                        help="inputs are WARC files, whatever their names (see below); output is "
+                             "JSON Lines as with --jsonl")
     parser.add_argument("--no-paragraphs", action="store_true",
-                        help="with --jsonl: leave out the per-paragraph list")
+                        help="with --jsonl or WARC input: leave out the per-paragraph list")
+    parser.add_argument("--min-quality", type=_probability, metavar="Q",
+                        help="route the documents filterkit is unsure of, those whose quality (0-1, see "
+                             "below) is under Q: a FILE's body is not written (or written under "
+                             "--unsure), and said on stderr; a JSONL record is marked \"unsure\": true")
+    parser.add_argument("--unsure", metavar="OUT",
+                        help="with --min-quality: write the body of each FILE under it to OUT instead "
+                             "(FILE for one input, DIR for several)")
     parser.add_argument("--jobs", type=_positive_int, metavar="N",
-                        help="with --jsonl: worker processes, each loading the model once (default: 1)")
+                        help="with --jsonl or WARC input: worker processes, each loading the model once "
+                             "(default: 1)")
     parser.add_argument("--resume", action="store_true",
-                        help="with --jsonl and -o: skip inputs whose output is complete, redo the others")
+                        help="with --jsonl or WARC input, and -o: skip inputs whose output is complete, "
+                             "redo the others")
     parser.add_argument("--boilerplate", metavar="COUNTS",
                         help="with --jsonl: relabel text repeated on other pages of a site as chrome, "
                              "by COUNTS from `filterkit boilerplate count` (see below)")
@@ -241,6 +323,23 @@ def _add_clean(commands) -> None:
     parser.add_argument("--boilerplate-min-documents", type=_positive_int, metavar="N",
                         help="with --boilerplate: relabel paragraphs on at least N other pages (default: 1)")
     parser.set_defaults(module="clean")
+
+
+def _output_format_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output-format", choices=OUTPUT_FORMATS, default="txt",
+                        help="write the body as txt (default), markdown, json, xml or html (see below)")
+    parser.add_argument("--links", action="store_true",
+                        help="with --output-format markdown, xml, html or json (with --json-text markdown): "
+                             "keep links and their targets")
+    parser.add_argument("--images", action="store_true",
+                        help="with --output-format markdown, xml, html or json (with --json-text markdown): "
+                             "keep images, their alt text and source")
+    parser.add_argument("--comments", action="store_true",
+                        help="also write the page's comments, apart from the body (see below)")
+    parser.add_argument("--json-text", choices=TEXT_FORMATS,
+                        help="with --output-format json: the text as txt (default) or markdown")
+    parser.add_argument("--labels", action="store_true",
+                        help="with --output-format json: add every paragraph's label, score and reason")
 
 
 def _group_field_option(parser: argparse.ArgumentParser, default: str | None, prefix: str = "") -> None:

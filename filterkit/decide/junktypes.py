@@ -3,22 +3,27 @@
 The body/junk decision is the model's; this step only names the junk, from cue
 lexicons kept as data (`filterkit/lexicons/LANG.json`) and the paragraph's place:
 1. its own cue ('Leave a Reply' → comment, 'Also Read' → related), longest cue wins;
-2. a headline just before the body is the title, and so is any repeat of it;
-3. otherwise the type of the nearest cue above it in the same run of junk
+2. on an HTML page, a block in the page's comment section (class/id words such as
+   `comment-list` or `disqus`, outside the comment form) is a comment;
+3. a headline just before the body is the title, and so is any repeat of it;
+4. otherwise the type of the nearest cue above it in the same run of junk
    (the headlines under 'Recent News' are related);
-4. otherwise its shape: a short line is chrome, a headline after the body a teaser,
+5. otherwise its shape: a short line is chrome, a headline after the body a teaser,
    prose after the body a comment.
+A comment is the text of a comment when no cue of its own typed it (`is_comment_text`):
+'Leave a Reply' and 'Reply' are prompts.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..document import CONTENT, Decision, Document
+from ..document import CONTENT, Decision, Document, Paragraph
 from ..features.text import detect_language
 from ..lexicons import LANGUAGE_CODES, load_lexicon
+from .quality import document_quality
 
 if TYPE_CHECKING:
     from .settle import Settled
@@ -31,6 +36,12 @@ MAX_INHERIT_DISTANCE = 15
 TEASER_HEADINGS = frozenset({"related", "promo", "comment"})
 # Cue lines that may stand between a headline and the body without ending the search.
 PASSED_OVER = frozenset({"meta", "chrome"})
+# Class/id words of a page's comment section (WordPress, Disqus and most forums).
+_COMMENT_SECTION = re.compile(r"\b(?:comment\w*|disqus\w*)\b")
+IN_COMMENT_SECTION = "in the page's comment section"
+# The reason of a paragraph typed by a cue phrase of its own (see `Cue.reason`), alone or
+# after why it fell ("body score 0.12 < 0.50; cue 'reply'").
+_OWN_CUE = re.compile(r"(?:^|; )cue '")
 
 
 @dataclass(frozen=True)
@@ -46,13 +57,17 @@ class JunkTyper:
         code = LANGUAGE_CODES.get(language)
         self.lexicon = load_lexicon(("en",) if code in (None, "en") else ("en", code))
 
-    def assign(self, texts: list[str], is_body: list[bool], title: str | None = None) -> list[Typed | None]:
-        """A `Typed` for each junk paragraph, None for body paragraphs."""
+    def assign(self, texts: list[str], is_body: list[bool], title: str | None = None,
+               in_comments: list[bool] | None = None) -> list[Typed | None]:
+        """A `Typed` for each junk paragraph, None for body paragraphs. `in_comments`:
+        whether each paragraph sits in the page's comment section (`in_comment_section`)."""
         cues = [None if body else self.lexicon.match(t) for t, body in zip(texts, is_body)]
         typed: list[Typed | None] = [None] * len(texts)
         for i, cue in enumerate(cues):
             if cue is not None:
                 typed[i] = Typed(cue.junk_type, cue.reason)
+            elif in_comments and in_comments[i] and not is_body[i]:
+                typed[i] = Typed("comment", IN_COMMENT_SECTION)
         for i in self._title_lines(texts, is_body, cues, title):
             typed[i] = Typed("title", "headline before the body" if title is None else "repeats the title")
         last_body = max((i for i, b in enumerate(is_body) if b), default=-1)
@@ -127,12 +142,25 @@ def _jaccard(a: set, b: set) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def in_comment_section(paragraph: Paragraph) -> bool:
+    """Whether an HTML block sits in its page's comment section, outside the comment form."""
+    dom = paragraph.dom
+    return dom is not None and "form" not in dom.ancestors and bool(_COMMENT_SECTION.search(dom.tokens))
+
+
+def is_comment_text(decision: Decision) -> bool:
+    """Whether a paragraph is the text of a comment: typed comment, but not by a cue
+    phrase of its own ('Leave a Reply', 'Reply' are prompts to comment)."""
+    return decision.label == "comment" and not _OWN_CUE.search(decision.reason)
+
+
 def labelled(document: Document, settled: Settled) -> Document:
     """The document with a decision per paragraph: kept paragraphs are content, and each
     other one gets its junk type and a reason (why it fell, and what kind of junk it is)."""
     texts = document.texts
     is_body = settled.kept.tolist()
-    typed = typer_for(texts).assign(texts, is_body, document.title)
+    in_comments = [in_comment_section(p) for p in document.paragraphs] if document.is_html_blocks else None
+    typed = typer_for(texts).assign(texts, is_body, document.title, in_comments)
     decisions = []
     for score, threshold, body, dropped_on, junk in zip(settled.scores, settled.thresholds, is_body,
                                                         settled.dropped_on, typed):
@@ -146,7 +174,8 @@ def labelled(document: Document, settled: Settled) -> Document:
                                       f"body score {score:.2f} < {threshold:.2f}{again}; {junk.reason}"))
     title = document.title or next(
         (p.text.strip() for p, d in zip(document.paragraphs, decisions) if d.label == "title"), None)
-    return document.with_decisions(decisions, title=title)
+    quality = document_quality([len(text) for text in texts], settled.scores, settled.thresholds, settled.kept)
+    return replace(document.with_decisions(decisions, title=title), quality=quality)
 
 
 def typer_for(texts: list[str]) -> JunkTyper:

@@ -1,8 +1,8 @@
 """Scores → kept paragraphs: the one rule that decides what a document keeps.
 
 An `OperatingPoint` is a model's threshold, relative threshold and smoothing, read from
-its card or set by the user. `Filter`, cross-validation, the operating-point search and
-the inspect report all decide through it.
+its card (its own, or one of its named `PRESETS`) or set by the user. `Filter`,
+cross-validation, the operating-point search and the inspect report all decide through it.
 
 A fixed threshold empties a page when the model is unsure of all of it (a product page,
 a short notice, a site it has never seen): an empty body is the worst answer a user can
@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from ..document import Document
+from ..errors import ModelError
 from .junktypes import repeats_title
 from .smooth import Smoother
 
@@ -26,6 +27,9 @@ from .smooth import Smoother
 # pays there. Half the usual threshold; on out-of-fold scores it cost 0.001 word F1.
 MIN_PAGE_THRESHOLD = 0.15
 NO_SMOOTHING = Smoother(weight=0.0)
+# Named operating points a model card may hold beside its own (`presets`): one that keeps
+# less junk, one that loses less body (`filterkit.training.presets`).
+PRESETS = ("precision", "recall")
 
 
 @dataclass(frozen=True)
@@ -59,9 +63,15 @@ class OperatingPoint:
             raise ValueError(f"relative_threshold must lie in [0, 1), got {self.relative}")
 
     @classmethod
-    def from_card(cls, card: dict, *, threshold: float | None = None, smoothing: bool = True) -> "OperatingPoint":
-        """The card's operating point; a user's `threshold` holds on every document
-        (no relative threshold); `smoothing=False` turns the smoothing pass off."""
+    def from_card(cls, card: dict, *, threshold: float | None = None, smoothing: bool = True,
+                  preset: str | None = None) -> "OperatingPoint":
+        """The card's operating point, or its named `preset` (`PRESETS`); a user's
+        `threshold` holds on every document (no relative threshold); `smoothing=False`
+        turns the smoothing pass off."""
+        if preset is not None:
+            if threshold is not None:
+                raise ValueError("give a threshold or a preset, not both")
+            card = card_preset(card, preset)
         smoother = Smoother(**card.get("smoothing", {"weight": 0.0})) if smoothing else NO_SMOOTHING
         if threshold is not None:
             return cls(threshold, 0.0, smoother)
@@ -93,6 +103,21 @@ class OperatingPoint:
     def to_dict(self) -> dict:
         return {"threshold": self.threshold, "relative_threshold": self.relative,
                 "smoothing": self.smoother.to_dict()}
+
+
+def card_preset(card: dict, preset: str) -> dict:
+    """The operating point a model card names `preset` (its `presets` entry); a
+    `ModelError` saying how to add presets when the card has none."""
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; expected one of {PRESETS}")
+    presets = card.get("presets")
+    if not isinstance(presets, dict) or not isinstance(presets.get(preset), dict):
+        raise ModelError(
+            f"the model card of {card.get('name', 'this model')} has no {preset!r} preset: its presets are "
+            "chosen by cross-validation when the model is trained, or added to its card from saved "
+            "out-of-fold scores (python -m filterkit.training.presets --corpus CORPUS --scores "
+            "SCORES.npz --card MODEL.json); meanwhile give a threshold instead")
+    return presets[preset]
 
 
 def page_threshold(scores, threshold: float, relative: float = 0.0) -> float:

@@ -23,6 +23,7 @@ from lxml import etree
 
 from ..document import Paragraph
 from .continued import join_continued_sentences
+from .form import FORM_TAGS, BlockForm, FormReader, inline_marks
 from .invisible import without_invisible_characters
 
 BLOCK_TAGS = frozenset(
@@ -279,9 +280,15 @@ class _BlockWriter:
     """Collects the text of the block being read and emits it at the next boundary."""
 
     def __init__(self) -> None:
-        # (text, its DomFacts but the subtrees, the container whose subtrees they are)
-        self.blocks: list[tuple[str, dict, _Open | None]] = []
+        # (text, its DomFacts but the subtrees, the container whose subtrees they are,
+        # its form)
+        self.blocks: list[tuple[str, dict, _Open | None, BlockForm]] = []
         self.pieces: list[str] = []
+        self.forms = FormReader()
+        # Where links open and close and images stand among the pieces (`inline_marks`),
+        # and the links the walk is inside, innermost last.
+        self.marks: list[tuple[int, tuple]] = []
+        self.open_hrefs: list[str] = []
         self.link_chars = 0
         self.links = 0
         self.site_links = 0
@@ -300,12 +307,24 @@ class _BlockWriter:
         if in_link:
             self.link_chars += len(text.strip())
 
+    def mark(self, mark: tuple) -> None:
+        """A link opening (("link", href)) or closing (("end",)), or an image
+        (("image", alt, src)), where the block's text has reached."""
+        if mark[0] == "link":
+            self.open_hrefs.append(mark[1])
+        elif mark[0] == "end":
+            self.open_hrefs.pop()
+        self.marks.append((len(self.pieces), mark))
+
     def flush(self, stack: list[_Open]) -> None:
         if not self.pieces:
             # an <a> around this boundary counts for neither side's block
             self.links = self.site_links = self.external_links = 0
+            if self.marks:
+                self._carry_marks(shown=False)
             return
-        words = without_invisible_characters("".join(self.pieces)).split()
+        raw = "".join(self.pieces)
+        words = without_invisible_characters(raw).split()
         if words:
             text = " ".join(words)  # runs of whitespace become one space, as on screen
             if not self.site_links + self.external_links and self.open_targets:
@@ -328,14 +347,31 @@ class _BlockWriter:
                 site_links=self.site_links,
                 external_links=self.external_links,
             )
-            self.blocks.append((text, facts, owner))
+            inline = inline_marks(self.pieces, self.marks, text) if self.marks else ((), ())
+            form = self.forms.form(text, raw, *inline)
+            self.blocks.append((text, facts, owner, form))
+        if self.marks:  # nearly every block has none; a link open has its mark
+            self._carry_marks(shown=bool(words))
         self.pieces.clear()
         self.link_chars = 0
         self.links = self.site_links = self.external_links = 0
 
+    def _carry_marks(self, shown: bool) -> None:
+        """Start the next block's marks: the links still open around it, and the images
+        of a block that showed no text."""
+        images = [] if shown else [(0, mark) for _, mark in self.marks if mark[0] == "image"]
+        self.marks = images + [(0, ("link", href)) for href in self.open_hrefs]
+
 
 def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
-    """Every visible block of text on the page, in document order, with its DOM facts.
+    """Every visible block of text on the page, in document order, with its DOM facts
+    (`formed_blocks`, without the forms)."""
+    return [(text, facts) for text, facts, _ in formed_blocks(root)]
+
+
+def formed_blocks(root: etree._Element) -> list[tuple[str, DomFacts, BlockForm]]:
+    """Every visible block of text on the page, in document order, with its DOM facts
+    and its form (`filterkit.read.form`).
 
     Hidden content the page's scripts show at once is read as shown: a React page's
     streamed parts, moved into place (`place_streamed_parts`, which changes `root`), and
@@ -344,14 +380,14 @@ def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
     blocks, hidden = _walk(root)
     if place_streamed_parts(root, hidden):
         blocks, hidden = _walk(root)
-    shown = shown_by_script(hidden, sum(len(text) for text, _, _ in blocks))
+    shown = shown_by_script(hidden, sum(len(block[0]) for block in blocks))
     if shown:
         blocks, _ = _walk(root, shown)
     blocks = join_continued_sentences(blocks)
     # Subtrees are complete only now that the walk has left every element (lxml's
     # tree closes what the page left open, so each start has its end).
-    return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)))
-            for text, facts, owner in blocks]
+    return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)), form)
+            for text, facts, owner, form in blocks]
 
 
 def _walk(root: etree._Element, shown: frozenset = frozenset()):
@@ -381,10 +417,15 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
                 writer.flush(stack)
             serials += tag in BLOCK_TAGS
             stack.append(_Open(tag, attrs, stack[-1] if stack else None, serials))
+            if tag in FORM_TAGS:
+                writer.forms.start(tag, attrs)
             if tag == "a":
                 open_links += 1
                 writer.open_targets.append(link_target(attrs.get("href"), site))
                 writer.link(writer.open_targets[-1])
+                writer.mark(("link", (attrs.get("href") or "").strip()))
+            elif tag == "img":
+                writer.mark(_image(attrs))
             if element.text:
                 writer.add(element.text, open_links > 0)
         elif element is skipped:
@@ -393,13 +434,24 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
             if tag in BLOCK_TAGS:
                 writer.flush(stack)
             stack.pop().close()
+            if tag in FORM_TAGS:
+                writer.forms.end()
             if tag == "a":
                 open_links -= 1
                 writer.open_targets.pop()
+                writer.mark(("end",))
             if element.tail:
                 writer.add(element.tail, open_links > 0)
     writer.flush(stack)
     return writer.blocks, hidden
+
+
+def _image(attrs) -> tuple:
+    """An image's mark (`_BlockWriter.mark`): its alt text and source, the lazy-loaded
+    one where `src` holds a placeholder written into the page (`data:`), or none."""
+    sources = ((attrs.get(name) or "").strip() for name in ("src", "data-src"))
+    source = next((s for s in sources if s and not s.startswith("data:")), "")
+    return ("image", " ".join((attrs.get("alt") or "").split()), source)
 
 
 def _distinct_subtrees(owner: _Open | None) -> tuple[tuple[int, int, int, int], ...]:
@@ -417,5 +469,5 @@ def _distinct_subtrees(owner: _Open | None) -> tuple[tuple[int, int, int, int], 
     return tuple(subtrees)
 
 
-def block_paragraphs(blocks: list[tuple[str, DomFacts]]) -> tuple[Paragraph, ...]:
-    return tuple(Paragraph(text, i, dom=facts) for i, (text, facts) in enumerate(blocks))
+def block_paragraphs(blocks: list[tuple[str, DomFacts, BlockForm]]) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(text, i, dom=facts, form=form) for i, (text, facts, form) in enumerate(blocks))

@@ -22,9 +22,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def join_continued_sentences(blocks: list) -> list:
-    """`blocks` (text, DOM facts as a dict, container), each block that continues the
-    sentence of the one before it joined to it with a space (the facts of the first, the
-    counts in `ADDED_FACTS` added up)."""
+    """`blocks` (text, DOM facts as a dict, container, form), each block that continues
+    the sentence of the one before it joined to it with a space (the facts and form of
+    the first, the counts in `ADDED_FACTS` added up, the links and images of both)."""
     joined: list = []
     for block in blocks:
         if joined and _continues(joined[-1], block):
@@ -35,8 +35,8 @@ def join_continued_sentences(blocks: list) -> list:
 
 
 def _continues(block, following) -> bool:
-    text, facts, owner = block
-    next_text, next_facts, next_owner = following
+    text, facts, owner, _ = block
+    next_text, next_facts, next_owner, _ = following
     return (_BROKEN_OFF.search(text) is not None and _goes_on(next_text)
             and _same_place(owner, next_owner)
             and (facts["ancestors"], facts["tokens"]) == (next_facts["ancestors"], next_facts["tokens"])
@@ -63,9 +63,10 @@ def _all_link_text(text: str, facts: dict) -> bool:
 
 
 def _joined(block, following):
-    text, facts, owner = block
-    next_text, next_facts, _ = following
+    text, facts, owner, form = block
+    next_text, next_facts, _, next_form = following
+    form = form.followed_by(next_form, len(text) + 1)
     text = f"{text} {next_text}"
     added = {name: facts[name] + next_facts[name] for name in ADDED_FACTS if name in facts}
     added["link_chars"] = min(added["link_chars"], len(text))
-    return text, {**facts, **added}, owner
+    return text, {**facts, **added}, owner, form

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 from ..document import Document
 from ..errors import InputError
 from ..limits import Limits
-from .blocks import dom_blocks
+from .blocks import dom_blocks, formed_blocks
 from .encoding import byte_order_mark_codec, encode_utf8
 from .invisible import without_invisible_characters
 from .structured import STRUCTURED_BODY, json_ld_with_an_article
@@ -185,6 +185,22 @@ def _declared_charset(markup: bytes) -> str | None:
     return (match.group(1) or match.group(2)).decode("ascii").lower() if match else None
 
 
+def with_transport_charset(data: bytes, charset: str | None) -> str | bytes:
+    """A page's bytes decoded with the charset its HTTP header named, when the page
+    itself names none (no byte-order mark, no declaration); else the bytes as they are,
+    for `html_document` to decode. Bad bytes become U+FFFD, as browsers show them; an
+    unknown charset leaves the bytes to the page's own rules."""
+    if not charset or byte_order_mark_codec(data) or _declared_charset(data):
+        return data
+    label = charset.strip().lower()
+    if label in WINDOWS_1252_LABELS:
+        return data.decode("cp1252", errors=_C1_CONTROLS)
+    try:
+        return data.decode(label, errors="replace")
+    except LookupError:
+        return data
+
+
 def page_blocks(root: etree._Element) -> list[str]:
     """Every visible block of text on the page, in document order: the whole page as a
     naive scraper or a browser's innerText sees it, navigation and footers included."""
@@ -223,7 +239,8 @@ def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata
     """A page as a Document of its own DOM blocks (see `filterkit.blocks`), each with its
     DOM facts.
 
-    Title, author, date, URL and site name come from trafilatura's metadata; with
+    Title, author, date, URL and site name come from trafilatura's metadata, the
+    language from the page's declaration (`page_language`); with
     `metadata=False` only the title (which the model reads), for callers that want the
     body alone: the date search costs more than a tenth of the work on a page. The page's
     JSON-LD that may hold its article is kept too, unread, for a page whose own blocks
@@ -239,11 +256,13 @@ def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata
         return Document((), source_format="html")
     if limits is not None:
         check_tree(tree, limits)
-    blocks = dom_blocks(tree)
+    blocks = formed_blocks(tree)
     if limits is not None:
         limits.check("max_paragraphs", len(blocks), f"the page has {len(blocks):,} text blocks")
     info = page_metadata(tree) if metadata else page_title(tree)
     info.update(_readable(info))
+    if metadata and (language := page_language(tree)):
+        info["language"] = language
     article = json_ld_with_an_article(tree)
     if article:
         info[STRUCTURED_BODY] = article
@@ -252,6 +271,17 @@ def html_document(markup: str | bytes, limits: Limits | None = None, *, metadata
 
 
 METADATA_FIELDS = ("title", "author", "date", "url", "sitename")
+_CONTENT_LANGUAGE = etree.XPath("//meta[translate(@http-equiv, 'CONTENT-LANGUAGE', 'content-language')"
+                                "='content-language']/@content")
+
+
+def page_language(tree: etree._Element) -> str | None:
+    """The language the page declares (`<html lang>`, else a Content-Language meta tag),
+    as declared; None when it declares none."""
+    declared = tree.get("lang") or next(iter(_CONTENT_LANGUAGE(tree)), None)
+    return declared.strip() or None if declared else None
+
+
 # The fields read as text: without the characters no reader sees, as the blocks are.
 _TEXT_FIELDS = ("title", "author", "sitename")
 

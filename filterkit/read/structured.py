@@ -133,4 +133,4 @@ def with_structured_body(classified: Document) -> Document:
     return Document(tuple(Paragraph(text, i) for i, text in enumerate(paragraphs)), title=classified.title,
                     source_format=classified.source_format,
                     decisions=tuple(Decision(CONTENT, 1.0, STRUCTURED_REASON) for _ in paragraphs),
-                    metadata={**metadata, BODY_SOURCE: JSON_LD})
+                    metadata={**metadata, BODY_SOURCE: JSON_LD}, quality=classified.quality)

@@ -7,7 +7,8 @@ With `boilerplate` (e.g. a `filterkit.boilerplate.RecordRelabeller`), each class
 document is passed through it with its record before it is written: the corpus pass
 that relabels text repeated across a site's pages.
 
-A shard is one input file and its output. Its records are read lazily, in chunks of
+A shard is one input file and its output. Its records (JSON Lines, or the HTML pages of
+a WARC file: `filterkit.scale.warc`) are read lazily, in chunks of
 `chunk_size` lines or `CHUNK_BYTES` bytes, whichever comes first; each chunk is cleaned
 (parsed, classified, written as output lines) by one of `jobs` worker processes, each
 holding one `Filter` whose model it loads once, and the chunks' outputs are written in
@@ -22,6 +23,9 @@ A compressed input that expands past `max_decompressed_bytes` (a decompression b
 keeps the records of the lines before, and its output ends with one error record, for
 the line where reading stopped, that names the file and the limit: the output is
 complete for that limit, so resuming skips it (see `filterkit.scale.files.numbered_lines`).
+Likewise every HTML page of a WARC file yields one output line; its other records are
+counted in the summary (`Summary.skipped_records`), and a WARC file that breaks (truncated,
+corrupt) ends its output with one error record, for the record where it broke.
 
 An output is written to a temporary file and renamed when its shard is complete, so a
 shard whose output exists is finished: that is what `resume` skips. An unfinished shard (a killed
@@ -36,7 +40,7 @@ import signal
 import sys
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager, nullcontext
@@ -50,16 +54,20 @@ from ..document import Document
 from ..errors import FilterkitError
 from ..filter import Filter
 from ..limits import Limits, MiB
-from .files import READ_ERRORS, Line, atomic_output, numbered_lines, remove_temporaries
+from ..report.formats import PLAIN, Rendering
+from .files import READ_ERRORS, atomic_output, remove_temporaries
 from .records import (
+    Entry,
     Item,
     classified,
     clean_record,
+    entry_item,
     error_record,
     json_line,
-    record_item,
+    numbered_entries,
     source_name,
 )
+from .warc import Skipped, WarcPage, is_warc
 
 CHUNK_SIZE = 256
 # Records that carry a raw page beside their text can be 100s of KB each: bounding chunks
@@ -72,26 +80,35 @@ PostFilter = Callable[[dict, Document], Document]
 
 @dataclass(frozen=True)
 class Shard:
-    """One input file (or '-', stdin) and where its cleaned records go (None: stdout)."""
+    """One input file (or '-', stdin) and where its cleaned records go (None: stdout).
+    `warc`: read it as WARC whatever its name (a name ending in .warc, .warc.gz or
+    .warc.zst is read so anyway)."""
 
     source: str
     target: str | None = None
+    warc: bool = False
 
     @property
     def finished(self) -> bool:
         return self.target is not None and Path(self.target).exists()
 
+    @property
+    def reads_warc(self) -> bool:
+        return self.warc or is_warc(self.source)
+
 
 @dataclass(frozen=True)
 class Chunk:
-    """Consecutive lines of one shard: (line number, bytes, or the error that stands for
-    the line) pairs; `unreadable`: why the shard could not be read on from here (a
-    truncated or corrupt file)."""
+    """Consecutive records of one shard: (number, entry) pairs, an entry being a line's
+    bytes, a WARC page, or the error that stands for the record; `unreadable`: why the
+    shard could not be read on from here (a truncated or corrupt file); `skipped`: the
+    WARC records among them that are not pages, by reason."""
 
     shard: int
     source: str
-    lines: list[tuple[int, Line]]
+    lines: list[tuple[int, Entry]]
     unreadable: str | None = None
+    skipped: Counter = field(default_factory=Counter)
 
 
 @dataclass
@@ -106,11 +123,14 @@ class Cleaned:
     chars: int = 0
     junk_chars: int = 0
     first_error: str | None = None
+    skipped: Counter = field(default_factory=Counter)
+    unsure: int = 0
 
 
 @dataclass
 class Summary:
-    """What a run did. `junk_share`: the share of all classified characters labelled junk."""
+    """What a run did. `junk_share`: the share of all classified characters labelled junk;
+    `skipped_records`: the WARC records that are not pages, by reason."""
 
     shards: int = 0
     skipped: int = 0
@@ -122,7 +142,11 @@ class Summary:
     seconds: float = 0.0
     first_error: str | None = None
     unreadable: list[str] = field(default_factory=list)
+    skipped_records: Counter = field(default_factory=Counter)
     started: float = field(default_factory=time.perf_counter, repr=False)
+    # With a minimum quality: the records under it, marked `"unsure": true`.
+    min_quality: float | None = None
+    unsure: int = 0
 
     def add(self, cleaned: Cleaned) -> None:
         self.records += cleaned.records
@@ -130,6 +154,8 @@ class Summary:
         self.chars += cleaned.chars
         self.junk_chars += cleaned.junk_chars
         self.first_error = self.first_error or cleaned.first_error
+        self.skipped_records.update(cleaned.skipped)
+        self.unsure += cleaned.unsure
         self.seconds = time.perf_counter() - self.started
 
     @property
@@ -149,25 +175,40 @@ class Summary:
             shards += f", {len(self.unreadable)} unreadable"
         return (f"{self.records:,} records from {shards}, {self.errors:,} errors, "
                 f"{self.junk_share:.1%} of characters junk, {self.seconds:.1f} s "
-                f"({self.rate:,.0f} records/s)")
+                f"({self.rate:,.0f} records/s){self._skipped()}{self._unsure()}")
+
+    def _unsure(self) -> str:
+        if self.min_quality is None:
+            return ""
+        return f"; {self.unsure:,} records unsure (quality under {self.min_quality:g}), marked \"unsure\": true"
+
+    def _skipped(self) -> str:
+        if not self.skipped_records:
+            return ""
+        reasons = ", ".join(f"{count:,} {reason}" for reason, count in self.skipped_records.most_common())
+        return f"; {self.skipped_records.total():,} WARC records skipped as not HTML pages ({reasons})"
 
 
 class RecordCleaner:
-    """Turns a chunk of JSON Lines into output lines: the work each worker does."""
+    """Turns a chunk of records into output lines: the work each worker does."""
 
     def __init__(self, filter: Filter, field: str = "text", format: str = "auto", paragraphs: bool = True,
-                 boilerplate: PostFilter | None = None):
+                 boilerplate: PostFilter | None = None, min_quality: float | None = None,
+                 rendering: Rendering = PLAIN):
         self.filter = filter
         self.field = field
         self.format = format
         self.paragraphs = paragraphs
         self.boilerplate = boilerplate
+        self.min_quality = min_quality
+        self.rendering = rendering
 
     def __call__(self, chunk: Chunk) -> Cleaned:
-        cleaned = Cleaned(chunk.shard, unreadable=chunk.unreadable, records=len(chunk.lines))
+        cleaned = Cleaned(chunk.shard, unreadable=chunk.unreadable, records=len(chunk.lines),
+                          skipped=chunk.skipped)
         limits = self.filter.limits
-        items = (record_item(Item(chunk.source, number), line, self.field, self.format, limits)
-                 for number, line in chunk.lines)
+        items = (entry_item(Item(chunk.source, number), entry, self.field, self.format, limits)
+                 for number, entry in chunk.lines)
         lines = []
         for item, document in classified(self.filter, items):
             if document is None:
@@ -180,7 +221,9 @@ class RecordCleaner:
             for paragraph, decision in document.labelled():
                 cleaned.chars += len(paragraph.text)
                 cleaned.junk_chars += 0 if decision.is_content else len(paragraph.text)
-            lines.append(json_line(clean_record(item, document, self.paragraphs)))
+            record = clean_record(item, document, self.paragraphs, self.min_quality, self.rendering)
+            cleaned.unsure += bool(record.get("unsure"))
+            lines.append(json_line(record))
         cleaned.text = "".join(lines)
         return cleaned
 
@@ -188,19 +231,23 @@ class RecordCleaner:
 def clean_shards(shards: list[Shard], filter: Filter, *, field: str = "text", format: str = "auto",
                  paragraphs: bool = True, boilerplate: PostFilter | None = None, jobs: int = 1,
                  resume: bool = False, chunk_size: int = CHUNK_SIZE, progress: "Progress | None" = None,
-                 stdout: IO[str] | None = None) -> Summary:
-    """Clean every shard's JSON Lines records into its target; see the module's docstring.
+                 stdout: IO[str] | None = None, min_quality: float | None = None,
+                 rendering: Rendering = PLAIN) -> Summary:
+    """Clean every shard's records (JSON Lines, or WARC pages) into its target; see the
+    module's docstring.
 
     jobs: worker processes (1: clean in this process). resume: skip shards whose output
     exists. boilerplate: applied to each classified record (see the module's docstring).
     Shards without a target write to `stdout` (default: sys.stdout) in order.
+    min_quality: mark each record `"unsure"` (true when its quality is under it), counted
+    in the summary. rendering: the body in another output format (`filterkit.report.formats`).
     A shard whose file turns out truncated or corrupt gets no output (resuming retries
     it) and is listed in `Summary.unreadable`; the others go on."""
     if jobs < 1 or chunk_size < 1:
         raise ValueError(f"jobs and chunk_size must be at least 1, got {jobs} and {chunk_size}")
     todo = [shard for shard in shards if not (resume and shard.finished)]
-    summary = Summary(shards=len(shards), skipped=len(shards) - len(todo))
-    cleaner = RecordCleaner(filter, field, format, paragraphs, boilerplate)
+    summary = Summary(shards=len(shards), skipped=len(shards) - len(todo), min_quality=min_quality)
+    cleaner = RecordCleaner(filter, field, format, paragraphs, boilerplate, min_quality, rendering)
     progress = progress or Progress(None)
     with _cleaning(cleaner, jobs) as clean, closing(progress):
         chunks = _chunks(todo, chunk_size, filter.limits)
@@ -225,23 +272,34 @@ class _Unreadable(Exception):
 
 
 def _chunks(shards: list[Shard], size: int, limits: Limits, max_bytes: int = CHUNK_BYTES) -> Iterator[Chunk]:
-    """Every shard's non-blank lines in chunks of `size` lines or `max_bytes` bytes (whichever
-    is reached first), read lazily within `limits`; at least one chunk per shard (empty for
-    an empty file) so that every shard gets its output. Should a file fail midway, its last
-    chunk says why."""
+    """Every shard's records (non-blank lines, or WARC records) in chunks of `size` records
+    or `max_bytes` bytes (whichever is reached first), read lazily within `limits`; at least
+    one chunk per shard (empty for an empty file) so that every shard gets its output. WARC
+    records that are not pages are counted in their chunk, not sent. Should a file fail
+    midway, its last chunk says why."""
     for index, shard in enumerate(shards):
         source, lines, sent, unreadable, in_chunk = source_name(shard.source), [], False, None, 0
+        skipped = Counter()
         try:
-            for number, line in numbered_lines(shard.source, limits):
-                lines.append((number, line))
-                in_chunk += len(line) if isinstance(line, bytes) else 0
+            for number, entry in numbered_entries(shard.source, limits, shard.reads_warc):
+                if isinstance(entry, Skipped):
+                    skipped[entry.reason] += 1
+                    continue
+                lines.append((number, entry))
+                in_chunk += _size(entry)
                 if len(lines) == size or in_chunk >= max_bytes:
-                    yield Chunk(index, source, lines)
-                    lines, sent, in_chunk = [], True, 0
+                    yield Chunk(index, source, lines, skipped=skipped)
+                    lines, sent, in_chunk, skipped = [], True, 0, Counter()
         except READ_ERRORS as exc:
             unreadable = f"{source}: {_message(exc)}"
-        if lines or not sent or unreadable:
-            yield Chunk(index, source, lines, unreadable)
+        if lines or not sent or unreadable or skipped:
+            yield Chunk(index, source, lines, unreadable, skipped)
+
+
+def _size(entry: Entry) -> int:
+    if isinstance(entry, WarcPage):
+        return len(entry.payload)
+    return len(entry) if isinstance(entry, bytes) else 0
 
 
 def _message(exc: BaseException) -> str:

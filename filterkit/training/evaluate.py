@@ -262,16 +262,23 @@ class WordCounts:
 
     def f1(self, masks: np.ndarray) -> np.ndarray:
         """Word F1 of the output that keeps paragraphs where masks[t] is true, for each t."""
+        precision, recall = self.precision_recall(masks)
+        if precision is None:  # no reference words: right only when nothing is kept
+            return recall
+        total = precision + recall
+        return np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+
+    def precision_recall(self, masks: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+        """Word precision and recall of each mask's output; (None, 1.0 where nothing is
+        kept else 0.0) when the reference has no words."""
         masks = np.atleast_2d(masks).astype(np.float64)
         got = (self.paragraphs.T @ masks.T).T  # (masks, vocabulary)
         overlap = np.minimum(got, self.reference).sum(axis=1)
         got_total, want_total = got.sum(axis=1), self.reference.sum()
         if want_total == 0:
-            return np.where(got_total == 0, 1.0, 0.0)
+            return None, np.where(got_total == 0, 1.0, 0.0)
         precision = np.divide(overlap, got_total, out=np.zeros_like(overlap), where=got_total > 0)
-        recall = overlap / want_total
-        total = precision + recall
-        return np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+        return precision, overlap / want_total
 
 
 def _row(rendering, page_type, documents, kept, counts) -> Row:

@@ -25,6 +25,7 @@ from .evaluate import (
 )
 from .operating_point import choose_operating_point, settled_operating_point
 from .peers import PageOutput, Scores, compare_with_trafilatura
+from .presets import choose_presets
 
 WCXB_CREDIT = {
     "name": "WCXB: Web Content eXtraction Benchmark, development split",
@@ -129,6 +130,7 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
     log(cv.to_text())
     if scores_path is not None:
         cv.save_scores(documents, scores_path)
+    presets = choose_presets(documents, cv.scores, cv.point)
     log(f"fitting the final {kind} model on {len(documents)} documents")
     pipeline = fit(documents, kind, augment=augment)
     model_input = corpus_input(documents)
@@ -137,7 +139,7 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
     card = model_card(pipeline, documents, cv, kind=kind, method=method, corpus_name=corpus_name,
                       training_data=training_data,
                       augmentation=AUGMENTATION if augment and model_input == "text" else "none")
-    return save_with_card(pipeline, output, card)
+    return save_with_card(pipeline, output, {**card, "presets": presets})
 
 
 def model_card(pipeline, documents, cv: Report, *, kind: str, method: str, corpus_name: str = "",
@@ -216,7 +218,21 @@ def card_markdown(card: dict) -> str:
                      f"{r['oracle_f1']:.3f} | {format_ratio(r['gap_closed'])} |")
     if card.get("metrics", {}).get("sources"):
         lines += ["", "## Measured on each source", "", card["metrics"]["sources"]]
+    if card.get("presets"):
+        lines += ["", *presets_markdown(card["presets"])]
     return "\n".join(lines) + "\n"
+
+
+def presets_markdown(presets: dict) -> list[str]:
+    """The card's named operating points (`--precision`, `--recall`) as a section."""
+    lines = ["## Presets", "", "| preset | threshold | relative | smoothing | pages | word precision | "
+             "word recall | word F1 |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, preset in presets.items():
+        point = f"| {name} | {preset['threshold']} | {preset['relative_threshold']} | {preset['smoothing']} |"
+        for group, figures in preset.get("cross_validated", {}).items():
+            lines.append(f"{point} {group}: {figures['documents']} | {figures['word_precision']:.3f} | "
+                         f"{figures['word_recall']:.3f} | {figures['word_f1']:.3f} |")
+    return lines + ["", *(f"- {name}: {preset.get('rule', '')}" for name, preset in presets.items())]
 
 
 def compare_with_peers(documents: list[LabelledDocument], report: Report, wcxb_dir: str | os.PathLike,

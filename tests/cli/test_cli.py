@@ -175,6 +175,47 @@ def test_clean_several_files_text_and_html_into_a_directory(run_cli, tmp_path, s
     assert "All rights reserved" not in from_html
 
 
+def test_clean_loads_only_the_model_its_input_needs(run_cli, tmp_path, shipped_model, article_file,
+                                                    monkeypatch):
+    from filterkit.model import store
+
+    loaded = []
+    unpickle = store._unpickle
+
+    def noting_the_model(data, model_path):
+        loaded.append(model_path.stem)
+        return unpickle(data, model_path)
+
+    monkeypatch.setattr(store, "_unpickle", noting_the_model)
+    page = tmp_path / "cycle-lanes-page.html"
+    page.write_bytes(PAGE.encode("cp1252"))
+    statuses = [run_cli("clean", str(source), cwd=tmp_path).returncode for source in (page, article_file)]
+    assert statuses == [0, 0]
+    assert loaded == ["filterkit-html", "filterkit-text"]
+
+
+def test_clean_reads_all_of_a_pages_metadata_only_in_the_formats_that_write_it(
+        run_cli, tmp_path, shipped_model, monkeypatch):
+    from filterkit.read import html
+
+    reads = []
+    page_metadata = html.page_metadata
+
+    def noting_the_read(tree):
+        reads.append(tree)
+        return page_metadata(tree)
+
+    monkeypatch.setattr(html, "page_metadata", noting_the_read)
+    (tmp_path / "page.html").write_bytes(PAGE.encode("cp1252"))
+    formats_reading_it = []
+    for fmt in ("txt", "markdown", "json", "xml", "html"):
+        before = len(reads)
+        result = run_cli("clean", "page.html", "--output-format", fmt, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        formats_reading_it += [fmt] * (len(reads) > before)
+    assert formats_reading_it == ["json", "xml", "html"]
+
+
 # --- classify -------------------------------------------------------------------------------
 
 
@@ -245,7 +286,7 @@ def test_clean_jsonl_keeps_fields_and_turns_bad_records_into_error_records(run_c
     assert a5["id"] == "a5" and a5["line"] == 6 and "not a string" in a5["error"]
     assert a6 == {"id": "a6", "text": "  \n\n  ", "body": "", "title": None, "author": None, "date": None,
                   "junk_ratio": 0.0,
-                  "empty": True, "paragraphs": []}
+                  "empty": True, "quality": None, "paragraphs": []}
     assert a7["title"] == "Shares rise" and a7["lang"] == "en"  # the record's own title is kept
     assert "\u201cThis is the most important transport decision" in a8["body"]
     assert all("error" not in r for r in (a1, a6, a7, a8))
@@ -464,3 +505,74 @@ def test_a_blank_line_bomb_ends_in_one_error_record(run_cli, tmp_path, shipped_m
     assert first["body"]
     assert stop["line"] == 2 + 2**25 - len(record)  # the blank line that crossed the limit
     assert stop["error"].startswith("blank.jsonl.gz expands to more than 33,554,432 bytes")
+
+
+# --- quality, presets, legacy encodings -----------------------------------------------------------
+
+# A page of menus and links: filterkit finds next to no body in it, and is unsure of it.
+MENU_PAGE = "\n".join(["Home | News | Sport", "Sign in", "Subscribe", "Contact us", "Privacy policy",
+                       "Terms of use", "Cookie settings", "\u00a9 2024 The Daily Courier"]) + "\n"
+
+
+def test_min_quality_routes_the_unsure_file_and_writes_the_sure_one(run_cli, tmp_path, shipped_model):
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "menu.txt").write_text(MENU_PAGE, encoding="utf-8")
+    qualities = {name: filterkit.classify((tmp_path / name).read_text(encoding="utf-8")).quality
+                 for name in ("article.txt", "menu.txt")}
+    threshold = (qualities["article.txt"] + qualities["menu.txt"]) / 2
+    assert qualities["menu.txt"] < threshold < qualities["article.txt"]
+    result = run_cli("clean", "article.txt", "menu.txt", "-o", "out", "--min-quality", f"{threshold:.4f}",
+                     cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["article.txt"]
+    assert f"menu.txt: unsure of its body (quality {qualities['menu.txt']:.2f}" in result.stderr
+    assert "not written" in result.stderr and "1 of 2 files unsure" in result.stderr
+
+    routed = run_cli("clean", "menu.txt", "-o", "menu.body", "--min-quality", f"{threshold:.4f}",
+                     "--unsure", "menu.unsure", cwd=tmp_path)
+    assert routed.returncode == 0 and "written to menu.unsure" in routed.stderr
+    assert not (tmp_path / "menu.body").exists() and (tmp_path / "menu.unsure").is_file()
+
+
+def test_min_quality_marks_jsonl_records_and_counts_them(run_cli, tmp_path, shipped_model):
+    records = [{"id": "article", "text": ARTICLE}, {"id": "menu", "text": MENU_PAGE}, {"id": "empty", "text": " "}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    result = run_cli("clean", "--jsonl", "--no-paragraphs", "in.jsonl", "--min-quality", "0.5", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = {r["id"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert list(out) == ["article", "menu", "empty"]  # in place: one record per input line
+    assert out["article"]["quality"] >= 0.5 and out["article"]["unsure"] is False
+    assert out["menu"]["quality"] < 0.5 and out["menu"]["unsure"] is True
+    assert out["empty"]["quality"] is None and out["empty"]["unsure"] is True
+    assert '2 records unsure (quality under 0.5), marked "unsure": true' in result.stderr
+    refused = run_cli("clean", "--jsonl", "in.jsonl", "--min-quality", "0.5", "--unsure", "x.jsonl", cwd=tmp_path)
+    assert_clean_error(refused, 2, "--unsure applies to FILE inputs")
+    alone = run_cli("clean", "in.jsonl", "--unsure", "x.txt", cwd=tmp_path)
+    assert_clean_error(alone, 2, "--unsure only applies with --min-quality")
+
+
+def test_presets_are_one_operating_point_and_need_them_on_the_card(run_cli, tmp_path, shipped_model, article_file):
+    both = run_cli("clean", article_file.name, "--precision", "--threshold", "0.4", cwd=tmp_path)
+    assert_clean_error(both, 2, "--threshold and --precision are different operating points")
+    two = run_cli("classify", article_file.name, "--precision", "--recall", cwd=tmp_path)
+    assert_clean_error(two, 2, "not allowed with argument --precision")
+    missing = run_cli("classify", article_file.name, "--recall", cwd=tmp_path)
+    assert_clean_error(missing, 1, "has no 'recall' preset", "python -m filterkit.training.presets")
+
+
+def test_a_legacy_encoding_is_read_and_named_or_refused_when_strict(run_cli, tmp_path, shipped_model):
+    french = ("Le conseil municipal a voté mardi soir un budget de rénovation des écoles primaires, une "
+              "décision très attendue par les parents d'élèves.\n« C'est une étape importante », a déclaré "
+              "la maire, qui a souligné que les travaux débuteraient dès l'été prochain.\n")
+    (tmp_path / "latin.txt").write_bytes(french.encode("cp1252"))
+    result = run_cli("clean", "latin.txt", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "filterkit: latin.txt: not UTF-8: read as cp1252 (a guess; --strict-encoding refuses" in result.stderr
+    assert "décision très attendue" in result.stdout and "dès l'été prochain" in result.stdout
+    strict = run_cli("clean", "latin.txt", "--strict-encoding", cwd=tmp_path)
+    assert_clean_error(strict, 2, "latin.txt: input is not valid UTF-8", "iconv -f CP1252 -t UTF-8")
+    (tmp_path / "damaged.txt").write_bytes(ARTICLE.encode("utf-8").replace(b"eleven", b"ele\xffven\xfe"))
+    damaged = run_cli("classify", "damaged.txt", cwd=tmp_path)
+    assert damaged.returncode == 0
+    assert "damaged.txt: 2 bytes that are not valid UTF-8 replaced with U+FFFD" in damaged.stderr
+    assert "ele\ufffdven\ufffd" in damaged.stdout

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from filterkit.cli import parser
+from filterkit.report import formats as report_formats
 from filterkit.report import inspect as report_inspect
 from filterkit.training import corpus
 
@@ -36,6 +37,8 @@ def test_the_constants_the_parser_copies_equal_the_originals():
     assert parser.HTML_RENDERING == corpus.HTML_RENDERING
     assert parser.ALL_RENDERINGS == corpus.ALL_RENDERINGS
     assert parser.MAX_DOCUMENTS == report_inspect.MAX_DOCUMENTS
+    assert parser.OUTPUT_FORMATS == report_formats.OUTPUT_FORMATS
+    assert parser.TEXT_FORMATS == report_formats.TEXT_FORMATS
 
 
 # What a fresh interpreter has imported after `main(ARGS)` for each ARGS, given as a JSON list
@@ -57,10 +60,15 @@ def imported(run_subprocess, cwd: Path, *commands: list[str]) -> dict:
     return json.loads(result.stdout)
 
 
+# The output formats (and their package): every command writes with them, and they are light.
+OUTPUT_FORMAT_MODULES = {"filterkit.report", "filterkit.report.formats", "filterkit.report.markup"}
+
+
 def only_for_others(modules: list[str], command: str | None = None) -> list[str]:
     """The modules among `modules` that only commands other than `command` need."""
     others = {f"filterkit.cli.{name}" for name in COMMAND_MODULES - {command}}
-    return [m for m in modules if m.startswith(("filterkit.training", "filterkit.report")) or m in others]
+    return [m for m in modules if (m.startswith(("filterkit.training", "filterkit.report"))
+                                   and m not in OUTPUT_FORMAT_MODULES) or m in others]
 
 
 def test_help_version_and_usage_errors_import_no_command_and_no_scikit_learn(run_subprocess, tmp_path):
@@ -87,7 +95,8 @@ def test_a_missing_input_or_an_output_it_would_overwrite_is_reported_before_scik
     assert all("missing" in line and ("No such file" in line or "no such directory" in line)
                for line in errors[:len(missing)])
     assert not [m for m in found["modules"] if m.startswith(("sklearn", "scipy", "filterkit.training",
-                                                             "filterkit.report", "filterkit.filter"))]
+                                                             "filterkit.report", "filterkit.filter"))
+                and m not in OUTPUT_FORMAT_MODULES]
 
 
 def test_clean_imports_no_training_report_or_other_command(run_subprocess, tmp_path, shipped_model):
@@ -102,3 +111,27 @@ def test_clean_imports_no_training_report_or_other_command(run_subprocess, tmp_p
     assert found["statuses"] == [0, 0], found["stderr"]
     assert {"filterkit.cli.clean", "filterkit.features.dom"} <= set(found["modules"])  # the HTML model ran
     assert only_for_others(found["modules"], "clean") == []
+
+
+# Read for HTML pages only: trafilatura (a page's title and metadata) and its own
+# libraries, and the HTML model's features.
+HTML_ONLY = ("trafilatura", "htmldate", "courlan", "filterkit.features.dom")
+
+
+def test_cleaning_a_text_file_imports_nothing_only_html_pages_need(run_subprocess, tmp_path, shipped_model):
+    (tmp_path / "article.txt").write_text("Council approves cycle lanes\nThe council voted on Tuesday "
+                                          "to build cycle lanes through the centre.\n", encoding="utf-8")
+    found = imported(run_subprocess, tmp_path, ["clean", "article.txt", "-o", "article.body"])
+    assert found["statuses"] == [0], found["stderr"]
+    assert [m for m in found["modules"] if m.startswith(HTML_ONLY)] == []
+
+
+def test_main_in_a_process_that_goes_on_leaves_the_garbage_collector_alone(capsys):
+    # Only the program itself, about to exit, hands its objects to the OS (gc.freeze).
+    import gc
+
+    from filterkit.cli import main
+
+    frozen = gc.get_freeze_count()
+    assert main(["--version"]) == 0
+    assert gc.get_freeze_count() == frozen

@@ -81,3 +81,26 @@ def test_a_headline_under_a_navigation_line_is_still_the_title():
     texts = ["Home | News | Sport", "Storm closes coastal roads as rivers rise",
              "Heavy rain forced the closure of three coastal roads on Tuesday, officials said."]
     assert types(texts, [False, False, True]) == ["chrome", "title", "content"]
+
+
+def test_blocks_of_a_pages_comment_section_are_comments_and_its_prompts_are_not_comment_text():
+    import filterkit
+    from filterkit.decide.junktypes import is_comment_text
+
+    article = "".join(f"<p>{p} The survey ran from March to May across the northern districts.</p>"
+                      for p in ARTICLE[1:3] * 3)
+    page = ("<html><body><article><h1>Storm closes coastal roads as rivers rise</h1>" + article + "</article>"
+            "<section class='comments-area'><h2>2 Comments</h2><ol class='comment-list'>"
+            "<li class='comment'><p class='comment-author'>Brendan</p><p>Good to see the council finally "
+            "acting on drainage after what happened to our street last winter.</p></li>"
+            "<li class='comment'><p class='comment-author'>Aoife</p><p>The coastal road floods every "
+            "year and nothing changes, I will believe the new plan when I see it.</p></li></ol>"
+            "<form class='comment-form'><p>Leave a Reply</p><p>Name *</p></form></section></body></html>")
+    document = filterkit.classify(page)
+    decisions = {p.text: d for p, d in document.labelled()}
+    for comment in ("Good to see the council finally acting on drainage after what happened to our street "
+                    "last winter.", "The coastal road floods every year and nothing changes, I will believe "
+                    "the new plan when I see it."):
+        assert decisions[comment].label == "comment" and is_comment_text(decisions[comment])
+    assert decisions["Leave a Reply"].label == "comment" and not is_comment_text(decisions["Leave a Reply"])
+    assert not decisions["Name *"].is_content and not is_comment_text(decisions["Name *"])

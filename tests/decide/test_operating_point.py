@@ -1,10 +1,12 @@
 """The one decision rule: where a model's scores are cut, and what a document keeps."""
 import dataclasses
+import json
+import shutil
 
 import numpy as np
 import pytest
 
-from filterkit import Filter
+from filterkit import Filter, ModelError
 from filterkit.decide.operating_point import MIN_PAGE_THRESHOLD, OperatingPoint, page_threshold
 from filterkit.decide.smooth import Smoother
 from filterkit.document import Document
@@ -108,3 +110,68 @@ def test_filter_applies_the_cards_relative_threshold_unless_a_threshold_is_asked
 def test_a_model_card_with_an_impossible_relative_threshold_is_refused():
     with pytest.raises(ValueError, match="relative_threshold must lie in"):
         Filter(_with_card(load_model(), relative_threshold=1.5)).classify("Some text of an article.")
+
+
+# --- presets: named operating points on the card ---------------------------------------------
+
+PRESET_CARD = {"name": "tiny", "threshold": 0.35, "relative_threshold": 0.5,
+               "smoothing": {"weight": 0.3, "window": 1, "certainty": 0.3},
+               "presets": {"precision": {"threshold": 0.8, "relative_threshold": 0.0, "smoothing": {"weight": 0.0}},
+                           "recall": {"threshold": 0.1, "relative_threshold": 0.3,
+                                      "smoothing": {"weight": 0.5, "window": 1, "certainty": 0.45}}}}
+
+
+def test_a_preset_is_read_from_the_cards_presets():
+    assert OperatingPoint.from_card(PRESET_CARD, preset="precision") == OperatingPoint(0.8, 0.0, Smoother(weight=0.0))
+    assert OperatingPoint.from_card(PRESET_CARD, preset="recall") == \
+        OperatingPoint(0.1, 0.3, Smoother(weight=0.5, certainty=0.45))
+    assert OperatingPoint.from_card(PRESET_CARD, preset="recall", smoothing=False).smoother.weight == 0.0
+
+
+def test_a_card_without_presets_says_how_to_add_them():
+    card = {key: value for key, value in PRESET_CARD.items() if key != "presets"}
+    with pytest.raises(ModelError, match=r"tiny has no 'precision' preset.*filterkit\.training\.presets"):
+        OperatingPoint.from_card(card, preset="precision")
+
+
+def test_a_preset_and_a_threshold_or_an_unknown_preset_are_refused():
+    with pytest.raises(ValueError, match="not both"):
+        OperatingPoint.from_card(PRESET_CARD, preset="precision", threshold=0.4)
+    with pytest.raises(ValueError, match="unknown preset 'f1'"):
+        OperatingPoint.from_card(PRESET_CARD, preset="f1")
+
+
+@pytest.fixture
+def model_with_presets(tmp_path, shipped_model):
+    """The shipped text model, copied beside a card of its own that holds presets."""
+    model = tmp_path / "with-presets.joblib"
+    shutil.copyfile(shipped_model, model)
+    card = json.loads(shipped_model.with_suffix(".json").read_text(encoding="utf-8"))
+    card["presets"] = PRESET_CARD["presets"]
+    model.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
+    return model
+
+
+ARTICLE = ("Council approves new cycle lanes\nThe city council voted on Tuesday to build twelve kilometres "
+           "of protected cycle lanes through the centre, after a two-year consultation.\nWork will start in "
+           "the spring and take eighteen months, the council said.\nRead more: Tram line extended\n"
+           "Share on Facebook\nLeave a comment")
+
+
+def test_a_filter_cuts_at_the_preset_its_card_names(model_with_presets):
+    precision = Filter(model_with_presets, trusted=True, precision=True)
+    recall = Filter(model_with_presets, trusted=True, recall=True)
+    assert precision.point_for(precision.model) == OperatingPoint(0.8, 0.0, Smoother(weight=0.0))
+    assert recall.threshold == 0.1
+    default = Filter(model_with_presets, trusted=True)
+    kept = [sum(d.is_content for d in f.classify(ARTICLE).decisions) for f in (precision, default, recall)]
+    assert kept[0] < kept[1] < kept[2]
+
+
+def test_a_filter_refuses_two_operating_points_and_a_card_without_the_preset(shipped_model):
+    with pytest.raises(ValueError, match="threshold and precision are different operating points"):
+        Filter(threshold=0.4, precision=True)
+    with pytest.raises(ValueError, match="precision and recall"):
+        Filter(precision=True, recall=True)
+    with pytest.raises(ModelError, match="no 'recall' preset"):
+        Filter(load_model(None), recall=True)

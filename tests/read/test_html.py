@@ -6,7 +6,7 @@ from lxml import etree
 
 from filterkit.errors import InputError
 from filterkit.read.blocks import dom_blocks
-from filterkit.read.html import page_blocks, parse_html
+from filterkit.read.html import page_blocks, page_language, parse_html
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -468,3 +468,10 @@ def test_prose_that_mentions_markup_is_text(text):
     from filterkit.read import to_document
 
     assert to_document(text).source_format == "text"
+
+
+def test_the_language_is_the_one_the_page_declares():
+    assert page_language(parse_html("<html lang=' de-CH '><body><p>Text</p></body></html>")) == "de-CH"
+    meta = "<html><head><meta http-equiv='Content-Language' content='fr'></head><body><p>Texte</p></body></html>"
+    assert page_language(parse_html(meta)) == "fr"
+    assert page_language(parse_html("<html><body><p>Text</p></body></html>")) is None

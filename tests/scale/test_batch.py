@@ -198,7 +198,7 @@ def test_shards_without_a_target_go_to_stdout_in_order(tmp_path, shipped_model, 
     records = [json.loads(line) for line in stdout.getvalue().splitlines()]
     assert [r.get("id") for r in records] == ["a-0", "a-1", "a-2", "a-3", "b-0", "b-1", None]
     assert records[-1]["line"] == 3 and "not an object" in records[-1]["error"]
-    assert all(set(r) == {"id", "url", "text", "body", "title", "author", "date", "junk_ratio", "empty"}
+    assert all(set(r) == {"id", "url", "text", "body", "title", "author", "date", "junk_ratio", "empty", "quality"}
                for r in records[:-1])
     assert (summary.shards, summary.done, summary.records, summary.errors) == (3, 3, 7, 1)
     assert 0.0 < summary.junk_share < 1.0

@@ -43,6 +43,9 @@ def test_build_train_clean_and_compare_an_html_model(tmp_path, wcxb_dir):
     assert refused.returncode != 0 and "trust" in refused.stderr.lower()
     cleaned = filterkit("clean", "--html-model", str(model), "--trust-model", str(page))
     assert cleaned.stdout.strip()
+    # Training chose the presets too, with their cross-validated figures.
+    assert set(card["presets"]) == {"precision", "recall"}
+    assert card["presets"]["recall"]["cross_validated"]["all"]["documents"] == 16
 
     compared = filterkit("evaluate", str(corpus), "--folds", "2", "--compare-trafilatura", str(wcxb_dir),
                          "--json", "-")

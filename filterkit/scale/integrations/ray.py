@@ -17,48 +17,24 @@ filterkit must be installed where the actors run (on every node, or through a ru
 """
 from __future__ import annotations
 
-import json
-
-from ...filter import Filter
-from ...limits import Limits
-from ..records import Item, classified, cleaned_fields, text_item
-from . import require
-
-ADDED_COLUMNS = ("body", "title", "junk_ratio", "empty", "error")
+from . import ColumnCleaner, require
 
 
-class Cleaner:
+class Cleaner(ColumnCleaner):
     """For `Dataset.map_batches` (batch_format="numpy"): cleans the `column` of each batch.
 
     The options are `Filter`'s (model, threshold, trusted, limits) and the input format;
     the model is loaded when the actor starts, once. A row over one of the limits (its
     time `max_seconds` included) gets an `error`, as in JSONL records."""
 
-    def __init__(self, column: str = "text", *, model=None, threshold: float | None = None,
-                 trusted: bool = False, format: str = "auto", paragraphs: bool = False,
-                 limits: Limits | None = None):
-        self.column = column
-        self.format = format
-        self.paragraphs = paragraphs
-        self.filter = Filter(model, threshold=threshold, trusted=trusted, limits=limits)
-        self.filter.model
+    def __init__(self, column: str = "text", **options):
+        super().__init__(column, **options)
+        self.classifier.model
 
     def __call__(self, batch: dict) -> dict:
         import numpy as np
 
-        values = batch[self.column]
-        titles = batch.get("title", [None] * len(values))
-        limits = self.filter.limits
-        items = [text_item(Item(self.column, number), value, self.format, limits, title, self.column)
-                 for number, (value, title) in enumerate(zip(values, titles))]
-        added = {name: [] for name in ADDED_COLUMNS + (("paragraphs",) if self.paragraphs else ())}
-        for item, document in classified(self.filter, items):
-            fields = cleaned_fields(document, self.paragraphs) if document is not None else {}
-            if "paragraphs" in fields:
-                fields["paragraphs"] = json.dumps(fields["paragraphs"], ensure_ascii=False)
-            fields["error"] = item.error
-            for name, column in added.items():
-                column.append(fields.get(name))
+        added = self.added_columns(batch)
         return {**batch, **{name: np.array(column, dtype=object) for name, column in added.items()}}
 
 
