@@ -85,6 +85,12 @@ FEATURE_GROUPS = (
     FeatureGroup("container", ("container_*", "same_container_as_previous"), "the HTML container it sits in"),
     FeatureGroup("subtrees", ("subtree_*",),
                  "what the HTML elements around it hold (words, links, blocks)"),
+    # the page's structure (filterkit.features.structure)
+    FeatureGroup("region", ("region_*",), "its place relative to the page's article region"),
+    FeatureGroup("cards", ("card_*", "own_run_*"),
+                 "a run of same-shaped siblings it sits in (a grid of teaser cards, a list)"),
+    FeatureGroup("link_targets", ("link_site_share", "link_external_share", "page_site_link_share"),
+                 "where its links go (other pages of the site, other sites)"),
 )
 # Columns no group claims (a model with new features) are explained together.
 OTHER = FeatureGroup("other", (), "other features of the model")

@@ -40,8 +40,9 @@ from .text import (
 
 # Bump whenever a change would make a saved HTML model read features differently.
 # 2: aria-hidden blocks are read, marked by an "ariahidden" class/id word; 3: a page whose
-# end tags libxml2 could not match is read as browsers build it (`filterkit.html._parse`).
-DOM_FEATURE_VERSION = 3
+# end tags libxml2 could not match is read as browsers build it (`filterkit.html._parse`);
+# 4: the page's structure (`structure=True`: article region, card runs, link targets).
+DOM_FEATURE_VERSION = 4
 
 TAG_GROUPS = {
     "p": "p", "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4_6", "h5": "h4_6", "h6": "h4_6",
@@ -85,7 +86,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
     """
 
     def __init__(self, window: int = 2, n_hash_features: int = 2**18, markup_alpha: float = 2e-6,
-                 markup_folds: int = 5, random_state: int = 0, structure: bool = False):
+                 markup_folds: int = 5, random_state: int = 0, structure: bool = True):
         self.window = window
         self.n_hash_features = n_hash_features
         self.markup_alpha = markup_alpha

@@ -47,6 +47,8 @@ PROSE_MIN_WORDS = 8
 PROSE_MAX_LINK_DENSITY = 0.3
 # A prose block's points go to its element's parent in full, and less further up.
 REGION_SHARES = (0.0, 1.0, 0.5, 1 / 3)
+# A sibling of the top candidate with this share of its points is part of the article.
+SIBLING_SHARE = 0.2
 
 
 @dataclass
@@ -85,8 +87,11 @@ def _elements(facts, words: np.ndarray, chars: np.ndarray) -> dict[int, _Element
     return elements
 
 
-def _region(facts, elements: dict[int, _Element], words: np.ndarray, chars: np.ndarray) -> int | None:
-    """The number of the element with the most prose under it (readability's top candidate)."""
+def _region(facts, elements: dict[int, _Element], words: np.ndarray, chars: np.ndarray) -> list[int]:
+    """The numbers of the elements that hold the article, as readability finds them: the
+    element with the most prose under it (its top candidate), and those of its siblings
+    whose prose scores at least SIBLING_SHARE of it (an article split into sections around
+    an ad slot); [] on a page without prose."""
     for row, f in enumerate(facts):
         if words[row] < PROSE_MIN_WORDS or f.link_chars > PROSE_MAX_LINK_DENSITY * max(chars[row], 1):
             continue
@@ -94,12 +99,13 @@ def _region(facts, elements: dict[int, _Element], words: np.ndarray, chars: np.n
         for up, share in enumerate(REGION_SHARES):
             if share and up < len(f.containers):
                 elements[f.containers[-1 - up]].points += share * points
-    best, best_value = None, 0.0
-    for number, element in elements.items():
-        value = element.points * (1.0 - element.link_chars / max(element.chars, 1))
-        if value > best_value:
-            best, best_value = number, value
-    return best
+    values = {number: e.points * (1.0 - e.link_chars / max(e.chars, 1)) for number, e in elements.items()}
+    best = max(values, key=values.get, default=None)
+    if best is None or values[best] <= 0:
+        return []
+    parent = elements[best].parent
+    return [best] + [number for number, e in elements.items() if number != best and e.parent == parent
+                     and values[number] >= SIBLING_SHARE * values[best]]
 
 
 def _shared_prefix(a: tuple[int, ...], b: tuple[int, ...]) -> int:
@@ -122,24 +128,32 @@ def structure_features(facts, texts: list[str], words: np.ndarray) -> np.ndarray
     elements = _elements(facts, words, chars)
     out[:, len(REGION_FEATURES) + len(CARD_FEATURES):] = link_features(facts)
     region = _region(facts, elements, words, chars)
-    if region is not None:
+    if region:
         out[:, :len(REGION_FEATURES)] = region_features(facts, elements, region, words)
     out[:, len(REGION_FEATURES):len(REGION_FEATURES) + len(CARD_FEATURES)] = card_features(facts, elements)
     return out
 
 
-def region_features(facts, elements: dict[int, _Element], region: int, words: np.ndarray) -> np.ndarray:
+def region_features(facts, elements: dict[int, _Element], region: list[int], words: np.ndarray) -> np.ndarray:
+    """Each block's place relative to the article region (`_region`: the top candidate
+    first, then its siblings in the article)."""
     out = np.zeros((len(facts), len(REGION_FEATURES)))
-    top = elements[region]
+    parts = [elements[number] for number in region]
+    top = parts[0]
+    first, last = min(p.first for p in parts), max(p.last for p in parts)
+    region_words = sum(p.words for p in parts)
+    link_density = sum(p.link_chars for p in parts) / max(sum(p.chars for p in parts), 1)
     page_words = max(float(words.sum()), 1.0)
     for row, f in enumerate(facts):
-        shared = _shared_prefix(f.containers, top.chain)
-        inside = shared == len(top.chain)
-        distance = 0 if inside else (top.first - row if row < top.first else row - top.last)
-        steps_down = len(top.chain) - shared
-        out[row] = (inside, row < top.first, row > top.last, math.log1p(max(distance, 0)),
+        part = next((p for p in parts if _shared_prefix(f.containers, p.chain) == len(p.chain)), None)
+        inside = part is not None
+        chain = part.chain if inside else top.chain
+        shared = _shared_prefix(f.containers, chain)
+        distance = 0 if inside else (first - row if row < first else row - last)
+        steps_down = len(chain) - shared
+        out[row] = (inside, row < first, row > last, math.log1p(max(distance, 0)),
                     len(f.containers) - shared, steps_down, not inside and steps_down == 1,
-                    top.words / page_words, top.link_chars / max(top.chars, 1))
+                    region_words / page_words, link_density)
     return out
 
 

@@ -15,7 +15,7 @@ MODEL_INPUTS = ("text", "html")
 
 
 def make_pipeline(kind: str = "gbt", *, input: str = "text", window: int = 2,
-                  random_state: int = 0, structure: bool = False) -> Pipeline:
+                  random_state: int = 0, structure: bool = True) -> Pipeline:
     """An unfitted Pipeline: `(Document, index)` rows → P(paragraph is article body).
 
     `gbt`: gradient-boosted trees (the shipped models). `linear`: logistic regression on

@@ -6,6 +6,7 @@ everything about it."""
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -556,7 +557,18 @@ def test_presets_are_one_operating_point_and_need_them_on_the_card(run_cli, tmp_
     assert_clean_error(both, 2, "--threshold and --precision are different operating points")
     two = run_cli("classify", article_file.name, "--precision", "--recall", cwd=tmp_path)
     assert_clean_error(two, 2, "not allowed with argument --precision")
-    missing = run_cli("classify", article_file.name, "--recall", cwd=tmp_path)
+    precise = run_cli("clean", article_file.name, "--precision", cwd=tmp_path)
+    plain = run_cli("clean", article_file.name, cwd=tmp_path)
+    generous = run_cli("clean", article_file.name, "--recall", cwd=tmp_path)
+    assert precise.returncode == plain.returncode == generous.returncode == 0
+    kept = [set(result.stdout.split("\n\n")) for result in (precise, plain, generous)]
+    assert kept[0] <= kept[1] <= kept[2]
+    model = tmp_path / "old.joblib"
+    shutil.copyfile(shipped_model, model)
+    card = json.loads(shipped_model.with_suffix(".json").read_text(encoding="utf-8"))
+    card.pop("presets")
+    model.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
+    missing = run_cli("classify", article_file.name, "--recall", "--model", str(model), "--trust-model", cwd=tmp_path)
     assert_clean_error(missing, 1, "has no 'recall' preset", "python -m filterkit.training.presets")
 
 

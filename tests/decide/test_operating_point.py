@@ -168,10 +168,26 @@ def test_a_filter_cuts_at_the_preset_its_card_names(model_with_presets):
     assert kept[0] < kept[1] < kept[2]
 
 
-def test_a_filter_refuses_two_operating_points_and_a_card_without_the_preset(shipped_model):
+def test_a_filter_refuses_two_operating_points_and_a_card_without_the_preset(shipped_model, tmp_path):
     with pytest.raises(ValueError, match="threshold and precision are different operating points"):
         Filter(threshold=0.4, precision=True)
     with pytest.raises(ValueError, match="precision and recall"):
         Filter(precision=True, recall=True)
+    model = tmp_path / "old.joblib"
+    shutil.copyfile(shipped_model, model)
+    card = json.loads(shipped_model.with_suffix(".json").read_text(encoding="utf-8"))
+    card.pop("presets", None)
+    model.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelError, match="no 'recall' preset"):
-        Filter(load_model(None), recall=True)
+        Filter(load_model(model, trusted=True), recall=True)
+
+
+def test_the_shipped_models_cut_at_their_presets(shipped_model):
+    from filterkit.model.store import HTML_MODEL
+
+    for name in (None, HTML_MODEL):
+        presets = load_model(None, **({"name": name} if name else {})).card["presets"]
+        assert presets["precision"]["threshold"] > presets["recall"]["threshold"]
+        for preset in presets.values():
+            figures = preset["cross_validated"]["all"]
+            assert 0 < figures["word_precision"] <= 1 and 0 < figures["word_recall"] <= 1

@@ -107,6 +107,20 @@ def test_the_article_region_holds_the_article_and_teasers_come_after_it(document
     assert (f["region_steps_down"][ledes] >= 1).all()
 
 
+def test_an_article_split_into_sections_around_an_ad_is_one_region():
+    sections = (f"<section class='part-one'>{''.join(f'<p>{p}</p>' for p in ARTICLE[:2])}</section>"
+                "<div class='ad-slot'><p>Advertisement</p></div>"
+                f"<section class='part-two'><h2>A wet September</h2>{''.join(f'<p>{p}</p>' for p in ARTICLE[2:])}"
+                "</section>")
+    document = html_document(f"<html><body><article><h1>Early harvest</h1>{sections}</article>"
+                             "<footer><p>Contact the newsroom</p></footer></body></html>")
+    region = features(document)
+    assert all(region["region_inside"][i] == 1 for i in rows_of(document, *(p[:30] for p in ARTICLE)))
+    assert region["region_inside"][rows_of(document, "A wet September")[0]] == 1
+    assert region["region_inside"][rows_of(document, "Advertisement")[0]] == 0
+    assert region["region_after"][rows_of(document, "Contact the newsroom")[0]] == 1
+
+
 def test_teasers_are_read_as_a_run_of_same_shaped_cards_linking_to_the_site(document):
     f = features(document)
     ledes = rows_of(document, *(lede for _, _, lede in TEASERS))
@@ -131,11 +145,11 @@ def test_a_page_read_without_structure_facts_gets_minus_one():
     assert (structure_features(facts, document.texts, words) == -1.0).all()
 
 
-def test_the_html_features_read_structure_only_when_asked(document):
+def test_the_html_features_read_structure_unless_told_not_to(document):
     rows = paragraph_rows([document] * 6)
     labels = [int(i in rows_of(document, *(p[:30] for p in ARTICLE))) for _, i in rows]
-    plain = BlockFeatures(markup_folds=2)
-    with_structure = BlockFeatures(markup_folds=2, structure=True)
+    plain = BlockFeatures(markup_folds=2, structure=False)
+    with_structure = BlockFeatures(markup_folds=2)
     a, b = plain.fit_transform(rows, labels), with_structure.fit_transform(rows, labels)
     assert b.shape[1] == a.shape[1] + len(STRUCTURE_FEATURES)
     assert list(with_structure.get_feature_names_out()[-len(STRUCTURE_FEATURES):]) == list(STRUCTURE_FEATURES)
