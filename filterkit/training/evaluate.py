@@ -241,6 +241,13 @@ def _group_order(item):
     return (rendering == "all", rendering, page_type != "all", page_type)
 
 
+def fbeta(precision: np.ndarray, recall: np.ndarray, beta: float) -> np.ndarray:
+    """F-beta: recall counts `beta` times as much as precision; 0 where both are 0."""
+    weight = beta * beta
+    total = weight * precision + recall
+    return np.divide((1 + weight) * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+
+
 class WordCounts:
     """A document's word counts per paragraph, to score many keep-masks at once (WCXB word F1)."""
 
@@ -265,8 +272,7 @@ class WordCounts:
         precision, recall = self.precision_recall(masks)
         if precision is None:  # no reference words: right only when nothing is kept
             return recall
-        total = precision + recall
-        return np.divide(2 * precision * recall, total, out=np.zeros_like(total), where=total > 0)
+        return fbeta(precision, recall, 1.0)
 
     def precision_recall(self, masks: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
         """Word precision and recall of each mask's output; (None, 1.0 where nothing is

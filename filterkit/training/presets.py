@@ -33,7 +33,7 @@ import numpy as np
 from ..decide.operating_point import OperatingPoint
 from ..model.store import card_path_for
 from .corpus import LabelledDocument
-from .evaluate import ARTICLE, WordCounts
+from .evaluate import ARTICLE, WordCounts, fbeta
 from .operating_point import THRESHOLDS, operating_objective, search_operating_point
 
 # Per preset: the F-beta it maximises, and the measure it may not lower (0: precision, 1: recall).
@@ -82,13 +82,6 @@ def _precision_recall(counts: list[WordCounts], masks: list[np.ndarray]) -> tupl
         precisions.append(recall if precision is None else precision)
         recalls.append(recall)
     return np.array(precisions), np.array(recalls)
-
-
-def fbeta(precision: np.ndarray, recall: np.ndarray, beta: float) -> np.ndarray:
-    """F-beta: recall counts `beta` times as much as precision."""
-    weight = beta * beta
-    total = weight * precision + recall
-    return np.divide((1 + weight) * precision * recall, total, out=np.zeros_like(total), where=total > 0)
 
 
 def point_figures(documents: list[LabelledDocument], scores: list[np.ndarray], counts: list[WordCounts],
