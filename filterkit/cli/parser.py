@@ -432,10 +432,21 @@ def _add_train(commands) -> None:
 
 
 def _augment_option(parser) -> None:
-    parser.add_argument("--augment", action="store_true",
-                        help="also train on each page's body with its own short junk lines moved inside "
-                             "it, and (text pages) on its body alone (filterkit.augment); removes more "
-                             "junk inside articles (docs/model-comparison.md)")
+    parser.add_argument("--augment", nargs="?", const="cleaned,interleaved", default=None, metavar="KINDS",
+                        type=_augmentation_kinds,
+                        help="also train on documents made from each training page "
+                             "(filterkit.training.augment), KINDS of them, comma-separated: 'cleaned' "
+                             "(a text page's body alone), 'interleaved' (its own short junk lines moved "
+                             "inside its body), 'cues' (cue lines of the lexicons put inside a text "
+                             "page's body); alone: cleaned,interleaved (docs/model-comparison.md)")
+
+
+def _augmentation_kinds(value: str) -> str:
+    from ..training.augment import augmentation_kinds
+    try:
+        return ",".join(augmentation_kinds(value))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _save_scores_option(parser) -> None:

@@ -85,6 +85,12 @@ def _ends_at_word_edge(text: str, end: int) -> bool:
 @lru_cache(maxsize=None)
 def load_lexicon(languages: tuple[str, ...] = ("en",)) -> Lexicon:
     """The merged cue lexicon of these languages (codes of files in filterkit/lexicons)."""
+    return Lexicon(lexicon_entries(languages))
+
+
+def lexicon_entries(languages: tuple[str, ...] = ("en",)) -> dict[str, dict[str, list[str]]]:
+    """The phrases of these languages' lexicons: by junk type, then by mode (`start`,
+    `whole`, `contains`), as the files hold them."""
     entries: dict[str, dict[str, list[str]]] = {t: {} for t in JUNK_TYPES if t != "title"}
     folder = resources.files("filterkit.lexicons")
     for language in languages:
@@ -95,7 +101,7 @@ def load_lexicon(languages: tuple[str, ...] = ("en",)) -> Lexicon:
         for junk_type in entries:
             for mode, phrases in data.get(junk_type, {}).items():
                 entries[junk_type].setdefault(mode, []).extend(phrases)
-    return Lexicon(entries)
+    return entries
 
 
 LANGUAGE_CODES = {"English": "en", "German": "de", "French": "fr", "Spanish": "es"}

@@ -21,7 +21,7 @@ from ..document import kept_text
 from ..features.text import paragraph_rows
 from ..model.pipeline import make_pipeline
 from ..model.score import document_scores
-from .augment import augmented_corpus
+from .augment import augmentation_kinds, augmented_corpus
 from .corpus import LabelledDocument
 from .metrics import WORD, paragraph_prf
 
@@ -77,13 +77,15 @@ def corpus_input(documents: list[LabelledDocument]) -> str:
 
 
 def fit(documents: list[LabelledDocument], kind: str = "gbt", weighting: str = DEFAULT_WEIGHTING,
-        augment: bool = False, pipeline_params: dict | None = None):
+        augment: bool | str | tuple[str, ...] = False, pipeline_params: dict | None = None):
     """Fit a pipeline on labelled documents (the HTML model when they are HTML blocks);
     `unlabelled` paragraphs are read as part of their documents but not learned.
     `weighting`: see `sample_weights`. `pipeline_params`: for `make_pipeline`.
-    `augment`: add the training documents `filterkit.training.augment` makes from the pages."""
-    if augment:
-        documents = augmented_corpus(documents)
+    `augment`: add the training documents `filterkit.training.augment` makes from the pages
+    (True for its default kinds, or the names of its kinds)."""
+    kinds = augmentation_kinds(augment)
+    if kinds:
+        documents = augmented_corpus(documents, kinds=kinds)
     rows = paragraph_rows([d.document() for d in documents])
     labels = body_labels(documents)
     weights = document_weighted(documents, sample_weights(documents, weighting))

@@ -18,7 +18,8 @@ on WCXB pages only) and on the seed articles:
 - `inline junk removed`, `inline body kept`: held-out bodies (the lines of a page's
   rendering that hold a `with` snippet, in order, when there are at least three) with
   one junk line of `JUNK_LINES` put between two body lines, a document per junk family;
-  line and place chosen by a seed per page.
+  line and place chosen by a seed per page. `wrapped inline ...`: the same documents
+  hard-wrapped at WRAP_WIDTH columns, one newline between lines, as `fold -s` leaves them.
 
 A figure fails when it is under its floor by more than its margin: twice the standard
 deviation of the figure over `RESAMPLES` bootstrap resamples of its pages (seed files for
@@ -36,6 +37,7 @@ import hashlib
 import json
 import random
 import sys
+import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +59,7 @@ RESAMPLES = 200
 MARGIN_SDS = 2.0
 DECIMALS = 4  # figures, floors and margins are pinned rounded to this
 MIN_BODY_LINES = 3
+WRAP_WIDTH = 80  # the wrapped inline documents' column limit
 
 # Junk as scraped text carries it inside article bodies, a few lines per family; written
 # for the gate, not taken from the seeds (but for 'Leave a Reply', which is everywhere).
@@ -196,10 +199,17 @@ def inline_documents(page: EvalPage, lines: list[str], seed: int = RANDOM_SEED) 
     return documents
 
 
+def wrapped(line: str, width: int = WRAP_WIDTH) -> list[str]:
+    """A line hard-wrapped at `width` columns between words, as `fold -s -w WIDTH` wraps."""
+    return textwrap.wrap(line, width, break_long_words=False, break_on_hyphens=False) or [line]
+
+
 def inline_figures(pages: list[EvalPage], renderings: list[list[str]], cleaner,
-                   failures: list[str]) -> tuple[Figure, Figure]:
+                   failures: list[str], width: int | None = None) -> tuple[Figure, Figure]:
     """Junk lines removed and body lines kept, over the inline documents of every page
-    that has a held-out body (a row of counts per page)."""
+    that has a held-out body (a row of counts per page). With `width`, each document's
+    lines are hard-wrapped at that many columns, one newline between them: a line counts
+    as kept when all its wrapped lines are, as removed when none is."""
     rows = []
     removed_by_family = dict.fromkeys(JUNK_LINES, 0)
     for page, lines in zip(pages, renderings, strict=True):
@@ -208,11 +218,15 @@ def inline_figures(pages: list[EvalPage], renderings: list[list[str]], cleaner,
             continue
         removed = body_kept = body_all = 0
         for family, (body, junk, text) in zip(JUNK_LINES, documents):
-            kept = kept_lines(clean_or_empty(cleaner, text, failures, f"{page.url} (inline {family})"))
-            gone = junk.strip() not in kept
+            split = (lambda line: [line.strip()]) if width is None else (lambda line: wrapped(line, width))
+            if width is not None:
+                text = "\n".join(part for line in text.split("\n") for part in wrapped(line, width))
+            what = f"{page.url} (inline {family}{'' if width is None else f', wrapped at {width}'})"
+            kept = kept_lines(clean_or_empty(cleaner, text, failures, what))
+            gone = not any(part.strip() in kept for part in split(junk))
             removed_by_family[family] += gone
             removed += gone
-            body_kept += sum(line.strip() in kept for line in body)
+            body_kept += sum(all(part.strip() in kept for part in split(line)) for line in body)
             body_all += len(body)
         rows.append([removed, len(documents), body_kept, body_all])
     counts = np.array(rows, dtype=float).reshape(-1, 4)
@@ -265,6 +279,8 @@ def figures(pages: list[EvalPage], seeds_dir: Path | None, cleaner, log: Callabl
     if seeds_dir is not None:
         result["seeds content kept"], result["seeds junk removed"] = seed_figures(seeds_dir, cleaner)
     result["inline junk removed"], result["inline body kept"] = inline_figures(pages, renderings, cleaner, failures)
+    result["wrapped inline junk removed"], result["wrapped inline body kept"] = inline_figures(
+        pages, renderings, cleaner, failures, width=WRAP_WIDTH)
     for failure in failures[:5]:
         log(f"cleaning failed, scored as empty: {failure}")
     if len(failures) > 5:
@@ -374,13 +390,14 @@ def report(results: list[Verdict]) -> str:
     def number(value: float | None) -> str:
         return "-" if value is None else f"{value:.4f}"
 
-    lines = [f"{'figure':<20} {'value':>7} {'floor':>7} {'margin':>7}  {'beside':<19} result  detail"]
+    width = max([len("figure"), *(len(v.name) for v in results)])
+    lines = [f"{'figure':<{width}} {'value':>7} {'floor':>7} {'margin':>7}  {'beside':<19} result  detail"]
     for v in results:
         m = v.measured
         beside = f"{m.beside[0]} {m.beside[1]:.4f}" if m and m.beside else "-"
         status = "PASS" if v.passed else "FAIL"
         detail = "; ".join([*v.problems, *([m.detail] if m and m.detail else [])])
-        lines.append(f"{v.name:<20} {number(m and m.value):>7} {number(v.floor):>7} {number(v.margin):>7}  "
+        lines.append(f"{v.name:<{width}} {number(m and m.value):>7} {number(v.floor):>7} {number(v.margin):>7}  "
                      f"{beside:<19} {status:<6}  {detail}")
     return "\n".join(lines)
 

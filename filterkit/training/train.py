@@ -11,6 +11,7 @@ from ..decide.settle import settle_documents
 from ..model.score import document_scores
 from ..model.store import SHIPPED_MODELS, load_model, save_model
 from ..model.store import model_input as model_input_of
+from .augment import augmentation_kinds, describe
 from .corpus import LabelledDocument, read_labelled
 from .evaluate import (
     DEFAULT_WEIGHTING,
@@ -51,9 +52,6 @@ def wcxb_credit(documents: list[LabelledDocument]) -> dict:
     return WCXB_CREDIT
 
 
-AUGMENTATION = ("filterkit.training.augment: per text page, its body alone (all content) and its "
-                "trafilatura-recall rendering with 1-3 runs of the page's own short junk lines moved "
-                "between body paragraphs; made from each fold's training pages only")
 DESCRIPTIONS = {
     "text": "filterkit paragraph classifier for scraped article text: P(paragraph is article body)",
     "html": "filterkit block classifier for HTML pages: P(DOM text block is article body)",
@@ -138,7 +136,7 @@ def train(documents, output: str | os.PathLike, *, kind: str = "gbt", folds: int
               f"threshold and smoothing chosen on the out-of-fold scores ({OBJECTIVES[model_input]})")
     card = model_card(pipeline, documents, cv, kind=kind, method=method, corpus_name=corpus_name,
                       training_data=training_data,
-                      augmentation=AUGMENTATION if augment and model_input == "text" else "none")
+                      augmentation=describe(augmentation_kinds(augment) if model_input == "text" else ()))
     return save_with_card(pipeline, output, {**card, "presets": presets})
 
 

@@ -1,11 +1,17 @@
 """Training documents made from a corpus's own pages: cleaned bodies, and junk lines moved
 in between body paragraphs (as "Also Read | ..." lines sit inside scraped news articles)."""
+import pytest
+
+from filterkit.lexicons import ALL_LANGUAGES, load_lexicon
 from filterkit.read.blocks import DomFacts
 from filterkit.training.augment import (
     CLEANED_RENDERING,
+    CUED_RENDERING,
     INTERLEAVED_RENDERING,
+    augmentation_kinds,
     augmented_corpus,
     augmented_documents,
+    describe,
 )
 from filterkit.training.corpus import LabelledDocument
 
@@ -126,3 +132,52 @@ def test_documents_without_an_id_are_pages_of_their_own():
             for _ in range(2)]
     assert [d.rendering for d in augmented_documents(mine)] == [
         CLEANED_RENDERING, INTERLEAVED_RENDERING, CLEANED_RENDERING, INTERLEAVED_RENDERING]
+
+
+def _cued(seed: int) -> list[LabelledDocument]:
+    """The page's rendering, and its body and title alone, each with cue lines inside."""
+    made = augmented_documents(_page("0001"), seed, kinds=("cues",))
+    assert [d.rendering for d in made] == [CUED_RENDERING] * 2
+    assert [t for t, label in zip(made[1].texts, made[1].labels) if label not in ("content", "related", "promo",
+            "comment", "chrome", "meta")] == []
+    return made
+
+
+def test_cue_lines_of_the_lexicons_go_between_body_paragraphs_labelled_with_their_junk_type():
+    lexicon = load_lexicon(ALL_LANGUAGES)
+    headlines = {"City budget passes after long night"}  # the page's own junk line of 3+ words
+    seen_types, with_headline = set(), 0
+    for made in (d for seed in range(30) for d in _cued(seed)):
+        body_at = [i for i, label in enumerate(made.labels) if label == "content"]
+        assert [made.texts[i] for i in body_at] == BODY
+        inserted = [i for i in range(body_at[0], body_at[-1]) if made.labels[i] != "content"
+                    and made.texts[i] != "Share this article"]
+        assert 1 <= len(inserted) <= 8
+        for i in inserted:
+            text, label = made.texts[i], made.labels[i]
+            cue = lexicon.match(text)
+            # a line is a cue of its type, or a lone related cue's headline right after it
+            assert (cue is not None and cue.junk_type == label) or (
+                text in headlines and label == "related" and lexicon.match(made.texts[i - 1]).junk_type == "related")
+            seen_types.add(label)
+            with_headline += any(h in text for h in headlines)
+    assert seen_types == {"related", "promo", "comment", "chrome", "meta"}
+    assert with_headline >= 5
+
+
+def test_cue_lines_are_written_as_sites_write_them():
+    lines = {t for seed in range(400) for d in _cued(seed) for t, label in zip(d.texts, d.labels)
+             if label == "related"}
+    assert any(t.isupper() for t in lines) and any(t[:1].isupper() and not t.isupper() for t in lines)
+    assert any(" | " in t for t in lines) and any(": " in t for t in lines)
+    assert any(t.startswith("[") for t in lines)
+
+
+def test_augmentation_kinds_are_named_and_the_card_says_which():
+    assert augmentation_kinds(True) == ("cleaned", "interleaved")
+    assert augmentation_kinds(False) == augmentation_kinds(None) == ()
+    assert augmentation_kinds("cues,cleaned") == ("cleaned", "cues")
+    with pytest.raises(ValueError, match="unknown augmentation 'shuffled'"):
+        augmentation_kinds("cues,shuffled")
+    assert describe(()) == "none"
+    assert "cue lines of the lexicons" in describe(("cues",)) and "all content" not in describe(("cues",))

@@ -200,6 +200,33 @@ def test_a_body_of_fewer_than_three_lines_makes_no_inline_document():
     assert inline_documents(page, ["The first and second line.", "The third line."]) == []
 
 
+class _DropsShortLines:
+    """A cleaner that keeps the input lines of 60 characters or more, as they came."""
+
+    def clean(self, text):
+        return "\n".join(line for line in text.split("\n") if len(line) >= 60)
+
+
+def test_wrapped_inline_documents_count_a_line_kept_only_when_all_its_wrapped_lines_are():
+    body = ["The council approved the new tram line on Tuesday after a long debate that "
+            "went on for more than two years, with many objections from residents.",
+            "Construction starts in spring and is expected to take three years, the city said "
+            "in a statement on its website.",
+            "Opponents had argued that the money would be better spent on buses in the suburbs."]
+    page = EvalPage("https://a.example/", None, tuple(b[:30] for b in body), ())
+    failures = []
+    plain_junk, plain_body = gate.inline_figures([page], [body], _DropsShortLines(), failures)
+    junk, kept = gate.inline_figures([page], [body], _DropsShortLines(), failures, width=40)
+    assert failures == []
+    # unwrapped, every body line is long and kept, and junk lines under 60 characters go
+    assert plain_body.value == 1.0
+    # wrapped at 40 columns every line is short: nothing is kept, every junk line is removed
+    assert kept.value == 0.0 and junk.value == 1.0
+    assert gate.wrapped(body[0], 40) == [
+        "The council approved the new tram line", "on Tuesday after a long debate that went",
+        "on for more than two years, with many", "objections from residents."]
+
+
 # --- end to end -----------------------------------------------------------------------------------
 
 
@@ -209,7 +236,8 @@ def test_the_figures_on_a_few_pages_of_trafilaturas_evaluation(shared_dir, seeds
     logged = []
     figures = gate.figures(pages, seeds_dir, filterkit.Filter(), logged.append)
     assert list(figures) == ["html F1", "text F1", "text F1 gain", "seeds content kept", "seeds junk removed",
-                             "inline junk removed", "inline body kept"]
+                             "inline junk removed", "inline body kept",
+                             "wrapped inline junk removed", "wrapped inline body kept"]
     measured = {name: figure.measured() for name, figure in figures.items()}
     assert all(0.0 <= m.value <= 1.0 for name, m in measured.items() if name != "text F1 gain")
     assert measured["html F1"].beside[0] == "trafilatura" and measured["text F1"].beside[0] == "unfiltered"
