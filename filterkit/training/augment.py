@@ -18,7 +18,7 @@ A third kind, `cues`, is for the lines a page's own junk seldom shows inside its
 cue lines of every junk type and language in the lexicons ("ALSO READ | headline",
 "Story continues below advertisement", "Leave a Reply", "Share this article"), written the
 ways sites write them (case, separators, brackets), put between body paragraphs of the
-page's trafilatura-recall rendering or of its body alone. A related cue's headline is one
+page's trafilatura-recall rendering and of its body with its title. A related cue's headline is one
 of the page's own junk lines; a lone cue ("Also Read") is sometimes followed by that
 headline on a line of its own, labelled with it.
 

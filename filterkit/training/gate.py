@@ -210,6 +210,7 @@ def inline_figures(pages: list[EvalPage], renderings: list[list[str]], cleaner,
     that has a held-out body (a row of counts per page). With `width`, each document's
     lines are hard-wrapped at that many columns, one newline between them: a line counts
     as kept when all its wrapped lines are, as removed when none is."""
+    split = (lambda line: [line.strip()]) if width is None else (lambda line: wrapped(line, width))
     rows = []
     removed_by_family = dict.fromkeys(JUNK_LINES, 0)
     for page, lines in zip(pages, renderings, strict=True):
@@ -218,7 +219,6 @@ def inline_figures(pages: list[EvalPage], renderings: list[list[str]], cleaner,
             continue
         removed = body_kept = body_all = 0
         for family, (body, junk, text) in zip(JUNK_LINES, documents):
-            split = (lambda line: [line.strip()]) if width is None else (lambda line: wrapped(line, width))
             if width is not None:
                 text = "\n".join(part for line in text.split("\n") for part in wrapped(line, width))
             what = f"{page.url} (inline {family}{'' if width is None else f', wrapped at {width}'})"
