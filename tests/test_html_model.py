@@ -160,6 +160,80 @@ def test_a_forum_thread_keeps_every_post():
     assert "Sign up for our newsletter" not in cleaned
 
 
+POST_DATES = ("12 March 2025, 18:04", "12 March 2025, 19:31", "13 March 2025, 07:12")
+LOGIN_NOTICE = "You must log in or register to reply here."
+
+
+def test_forum_posts_under_log_in_links_are_kept():
+    """Each post with its author, its date and a "Log in to reply" link beside it (issue 18):
+    the posts are body, the log-in links are not."""
+    posts = "".join(
+        f"<div class='message' id='post-{i}'><div class='message-meta'>"
+        f"<a class='username' href='/members/{user}'>{user}</a> <time>{date}</time></div>"
+        f"<div class='message-content'><p>{text}</p></div><div class='message-actions'>"
+        f"<a href='/login'>Log in to reply</a> <a href='/login'>Report</a></div></div>"
+        for i, ((user, text), date) in enumerate(zip(POSTS, POST_DATES)))
+    body = (f"<div class='thread'><h1>Getting to the new hospital</h1>{posts}"
+            f"<p class='notice'>{LOGIN_NOTICE}</p></div>")
+    cleaned = filterkit.clean(page(body))
+    for _, text in POSTS:
+        assert text in cleaned
+    assert "Log in to reply" not in cleaned
+
+
+def test_forum_posts_under_log_in_lines_are_kept_in_scraped_text():
+    lines = ["Forums > Transport > Getting to the new hospital", "Getting to the new hospital"]
+    for (user, text), date in zip(POSTS, POST_DATES):
+        lines += [f"{user} {date}", text, "Log in to reply | Report"]
+    lines += [LOGIN_NOTICE, "Home | Forums | Members | Contact"]
+    cleaned = filterkit.clean("\n\n".join(lines))
+    for _, text in POSTS:
+        assert text in cleaned
+    assert "Log in to reply" not in cleaned and "Members | Contact" not in cleaned
+
+
+# A listicle shown as a gallery: the page's script shows one slide at a time, the
+# others wait in display:none sections (issue 18). A hidden sign-up dialog waits too.
+SLIDES = [
+    ("A laundry bag that tells the truth", "This clever and funny design is perfect for anyone "
+     "who puts off washing day. It holds two full loads and folds flat into a drawer when empty."),
+    ("A pillow for side sleepers", "The curved shape keeps your neck straight when you sleep on "
+     "your side, and the cover comes off for washing. Reviewers say it took a week to get used to."),
+    ("A lamp that dims by itself", "It lowers its light over half an hour in the evening, so the "
+     "room gets darker as bedtime comes. A small dial on the base sets how long the fade takes."),
+    ("A kettle that remembers", "Set the temperature once for green tea and again for coffee, and "
+     "it keeps both. The base shows how long ago the water boiled, so you never have to guess."),
+]
+
+
+def _gallery_page() -> str:
+    shown, waiting = " class='gallery-slide is-active'", " class='gallery-slide' style='display: none'"
+    slides = "".join(
+        f"<section{waiting if i else shown}><h2>{i + 1}. {title}</h2><p>{text}</p>"
+        f"<p class='slide-count'>{i + 1} / {len(SLIDES)}</p></section>"
+        for i, (title, text) in enumerate(SLIDES))
+    body = (f"<article><h1>Things we never knew we wanted</h1>"
+            f"<p class='byline'>By Jane Doe</p><div class='gallery'>{slides}</div>"
+            f"<button class='next'>Next</button></article>"
+            f"<div class='modal newsletter-modal' style='display:none'><h3>Before you go!</h3>"
+            f"<p>Join 50,000 readers and get our best finds in your inbox every Friday.</p>"
+            f"<input type='email' placeholder='Your email'><button>Subscribe</button></div>")
+    return page(body)
+
+
+def test_a_gallery_whose_slides_wait_hidden_keeps_every_slide():
+    cleaned = filterkit.clean(_gallery_page())
+    for title, text in SLIDES:
+        assert title in cleaned and text in cleaned
+    assert "Join 50,000 readers" not in cleaned
+
+
+def test_hidden_blocks_are_read_and_say_so():
+    document = filterkit.classify(_gallery_page())
+    hidden = {p.text for p in document.paragraphs if p.dom.hidden}
+    assert SLIDES[1][1] in hidden and SLIDES[0][1] not in hidden
+
+
 def test_malformed_and_truncated_html_still_gives_the_article():
     markup = page(article_html()).replace("</p>", "", 3).replace("</article>", "")
     truncated = markup[: markup.index(ARTICLE[-1]) + len(ARTICLE[-1]) // 2]

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..document import Document
 from ..errors import ModelError
-from .junktypes import repeats_title
+from .junktypes import repeats_title, typer_for
 from .smooth import Smoother
 
 # Not chosen by cross-validation: every WCXB page has a body, so keeping something always
@@ -48,7 +48,9 @@ class OperatingPoint:
 
     threshold: minimum (smoothed) body score to keep a paragraph.
     relative: lower a document's threshold to this share of its best score (0: off),
-        never under MIN_PAGE_THRESHOLD.
+        never under MIN_PAGE_THRESHOLD; on a document none of whose paragraphs reaches
+        `threshold`, the paragraphs a cue of the lexicons names as junk are not kept
+        (`named_junk`).
     smoother: the neighbour-smoothing pass applied to the scores first.
     """
 
@@ -91,14 +93,21 @@ class OperatingPoint:
         smoothed = self.smoother.smooth(scores)
         threshold = self.page_threshold(smoothed)
         kept = (smoothed >= threshold) & ~title_repeats(document)
+        if len(smoothed) and smoothed.max() < self.threshold:  # no paragraph sure to be body
+            kept &= ~named_junk(document, kept)
         return Reading(kept, smoothed, threshold)
 
     def kept_at(self, document: Document, scores, thresholds: Sequence[float]) -> np.ndarray:
         """What one reading keeps at each of `thresholds` (in place of this point's own):
         a (thresholds, paragraphs) mask, for choosing a threshold."""
         smoothed = self.smoother.smooth(scores)
+        thresholds = np.asarray(thresholds, dtype=np.float64)
         cuts = np.array([page_threshold(smoothed, t, self.relative) for t in thresholds])
-        return (smoothed[None, :] >= cuts[:, None]) & ~title_repeats(document)[None, :]
+        kept = (smoothed[None, :] >= cuts[:, None]) & ~title_repeats(document)[None, :]
+        unsure = smoothed.max(initial=0.0) < thresholds  # no paragraph sure to be body
+        if kept[unsure].any():
+            kept[unsure] &= ~named_junk(document, kept[unsure].any(axis=0))[None, :]
+        return kept
 
     def to_dict(self) -> dict:
         return {"threshold": self.threshold, "relative_threshold": self.relative,
@@ -125,6 +134,19 @@ def page_threshold(scores, threshold: float, relative: float = 0.0) -> float:
     if not relative or len(scores) == 0:
         return threshold
     return min(threshold, max(MIN_PAGE_THRESHOLD, relative * float(np.max(scores))))
+
+
+def named_junk(document: Document, candidates: np.ndarray) -> np.ndarray:
+    """Which of the `candidates` paragraphs a cue of the lexicons names as junk ('Sign up
+    for our newsletter', 'Leave a Reply'). A page's lowered threshold is for its body
+    where the whole page scores low, not for these: on a page with no body they would
+    be all that is left."""
+    named = np.zeros(len(document.texts), dtype=bool)
+    if candidates.any():
+        lexicon = typer_for(document.texts).lexicon
+        for i in np.flatnonzero(candidates):
+            named[i] = lexicon.match(document.texts[i]) is not None
+    return named
 
 
 def title_repeats(document: Document) -> np.ndarray:

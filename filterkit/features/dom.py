@@ -41,8 +41,10 @@ from .text import (
 # Bump whenever a change would make a saved HTML model read features differently.
 # 2: aria-hidden blocks are read, marked by an "ariahidden" class/id word; 3: a page whose
 # end tags libxml2 could not match is read as browsers build it (`filterkit.html._parse`);
-# 4: the page's structure (`structure=True`: article region, card runs, link targets).
-DOM_FEATURE_VERSION = 4
+# 4: the page's structure (`structure=True`: article region, card runs, link targets);
+# 5: blocks the page hides from the screen are read, marked `hidden` (a feature, and a
+# "stylehidden" class/id word).
+DOM_FEATURE_VERSION = 5
 
 TAG_GROUPS = {
     "p": "p", "h1": "h1", "h2": "h2", "h3": "h3", "h4": "h4_6", "h5": "h4_6", "h6": "h4_6",
@@ -52,7 +54,7 @@ TAG_GROUPS = {
 TAG_FEATURES = tuple(f"tag_{g}" for g in dict.fromkeys([*TAG_GROUPS.values(), "other"]))
 ELEMENT_FEATURES = (
     *TAG_FEATURES, *(f"inside_{a}" for a in LANDMARK_TAGS),
-    "log_depth", "depth_vs_median", "link_density", "log_links",
+    "log_depth", "depth_vs_median", "link_density", "log_links", "hidden",
 )
 CONTAINER_FEATURES = (
     "container_log_blocks", "container_log_words", "container_word_share",
@@ -189,7 +191,7 @@ def element_features(facts: list[DomFacts], texts: list[str]) -> np.ndarray:
         for a in f.ancestors:
             out[row, landmark_column[a]] = 1.0
         out[row, base:] = (math.log1p(f.depth), f.depth - median_depth,
-                           f.link_chars / max(len(text), 1), math.log1p(f.links))
+                           f.link_chars / max(len(text), 1), math.log1p(f.links), float(f.hidden))
     return out
 
 

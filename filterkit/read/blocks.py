@@ -6,9 +6,11 @@ sits (its own tag, the tags and class/id words of its ancestors, depth), how muc
 is link text, and what the elements around it hold: words, characters, link characters
 and blocks in the subtree of each of its nearest block-level ancestors (the article's
 container holds many words and few links; a menu's, the reverse). Script, style,
-hidden and template nodes never become text, except hidden content the page's own
-scripts show at once (`shown_by_script`). The walk is iterative, so deep nesting cannot
-overflow the stack.
+and template nodes never become text. What the page's markup hides from the screen is
+read, marked `hidden` (a collapsed answer or a slide not shown yet can be the article;
+the model decides), but for hidden copies of text shown elsewhere; hidden content the
+page's own scripts show at once (`shown_by_script`) is read as shown. The walk is
+iterative, so deep nesting cannot overflow the stack.
 """
 from __future__ import annotations
 
@@ -75,13 +77,16 @@ class DomFacts:
     shapes: tuple[int, ...] = ()
     site_links: int = 0
     external_links: int = 0
+    # Inside an element the page's own markup hides from the screen (`is_hidden`):
+    # a collapsed answer, a tab or a slide not shown yet, a dialog, a mobile menu.
+    hidden: bool = False
 
     def to_json(self) -> dict:
         return {"tag": self.tag, "ancestors": list(self.ancestors), "tokens": self.tokens,
                 "depth": self.depth, "link_chars": self.link_chars, "links": self.links,
                 "subtrees": [list(s) for s in self.subtrees], "containers": list(self.containers),
                 "shapes": list(self.shapes), "site_links": self.site_links,
-                "external_links": self.external_links}
+                "external_links": self.external_links, "hidden": self.hidden}
 
     @classmethod
     def from_json(cls, record: dict) -> "DomFacts":
@@ -90,7 +95,8 @@ class DomFacts:
                    tuple(tuple(int(v) for v in s) for s in record.get("subtrees", ())),
                    tuple(int(v) for v in record.get("containers", ())),
                    tuple(int(v) for v in record.get("shapes", ())),
-                   int(record.get("site_links", 0)), int(record.get("external_links", 0)))
+                   int(record.get("site_links", 0)), int(record.get("external_links", 0)),
+                   bool(record.get("hidden", False)))
 
 
 class _Open:
@@ -98,16 +104,18 @@ class _Open:
     class/id words, nearest block-level container), and, for a block-level element,
     what its subtree has shown so far."""
 
-    __slots__ = ("tag", "landmarks", "tokens", "container", "parent_container",
+    __slots__ = ("tag", "landmarks", "tokens", "hidden", "container", "parent_container",
                  "words", "chars", "link_chars", "blocks", "serial", "shape")
 
-    def __init__(self, tag: str, attrs, parent: "_Open | None", serial: int = 0) -> None:
+    def __init__(self, tag: str, attrs, parent: "_Open | None", serial: int = 0,
+                 hidden: bool = False) -> None:
         self.tag = tag
         landmark = _landmark(tag, attrs)
         inherited = parent.landmarks if parent else ()
         self.landmarks = (*inherited, landmark) if landmark else inherited
+        self.hidden = hidden or (parent.hidden if parent else False)
         own = _element_tokens(attrs.get("class", ""), attrs.get("id", ""), attrs.get("role"),
-                              attrs.get("aria-hidden") == "true")
+                              attrs.get("aria-hidden") == "true", hidden)
         above = parent.tokens if parent else ""
         self.tokens = f"{above} {own}" if above and own else above or own
         self.parent_container = parent.container if parent else None
@@ -204,13 +212,17 @@ def is_hidden(attrs) -> bool:
 
 
 @lru_cache(maxsize=4096)  # a page repeats its class lists, and a site its pages'
-def _element_tokens(classes: str, ident: str, role: str | None, aria_hidden: bool = False) -> str:
-    """An element's class/id words (its role, and whether it is aria-hidden), space-separated."""
+def _element_tokens(classes: str, ident: str, role: str | None, aria_hidden: bool = False,
+                    style_hidden: bool = False) -> str:
+    """An element's class/id words (its role, and whether it is aria-hidden or hidden from
+    the screen), space-separated."""
     words = _TOKEN.findall(f"{classes} {ident}".lower())[:MAX_TOKENS]
     if role:
         words.append(f"role{role.lower()}")
     if aria_hidden:
         words.append("ariahidden")
+    if style_hidden:
+        words.append("stylehidden")
     return " ".join(words)
 
 
@@ -346,6 +358,7 @@ class _BlockWriter:
                 shapes=shapes,
                 site_links=self.site_links,
                 external_links=self.external_links,
+                hidden=top.hidden if top else False,
             )
             inline = inline_marks(self.pieces, self.marks, text) if self.marks else ((), ())
             form = self.forms.form(text, raw, *inline)
@@ -356,6 +369,20 @@ class _BlockWriter:
         self.link_chars = 0
         self.links = self.site_links = self.external_links = 0
 
+    def set_aside(self) -> tuple:
+        """The text read so far of the block being read, taken out of the way: a hidden
+        element inside it makes blocks of its own, and the shown text goes on after it
+        as one line (`resume`), as on screen."""
+        pending = (self.pieces, self.marks, self.link_chars, self.links, self.site_links,
+                   self.external_links)
+        self.pieces, self.marks = [], [(0, ("link", href)) for href in self.open_hrefs]
+        self.link_chars = self.links = self.site_links = self.external_links = 0
+        return pending
+
+    def resume(self, pending: tuple) -> None:
+        (self.pieces, self.marks, self.link_chars, self.links, self.site_links,
+         self.external_links) = pending
+
     def _carry_marks(self, shown: bool) -> None:
         """Start the next block's marks: the links still open around it, and the images
         of a block that showed no text."""
@@ -364,14 +391,15 @@ class _BlockWriter:
 
 
 def dom_blocks(root: etree._Element) -> list[tuple[str, DomFacts]]:
-    """Every visible block of text on the page, in document order, with its DOM facts
+    """Every block of text on the page, in document order, with its DOM facts
     (`formed_blocks`, without the forms)."""
     return [(text, facts) for text, facts, _ in formed_blocks(root)]
 
 
 def formed_blocks(root: etree._Element) -> list[tuple[str, DomFacts, BlockForm]]:
-    """Every visible block of text on the page, in document order, with its DOM facts
-    and its form (`filterkit.read.form`).
+    """Every block of text on the page, in document order, with its DOM facts and its
+    form (`filterkit.read.form`); those the page hides from the screen are marked
+    `hidden`, but for copies of text shown elsewhere (`without_hidden_copies`).
 
     Hidden content the page's scripts show at once is read as shown: a React page's
     streamed parts, moved into place (`place_streamed_parts`, which changes `root`), and
@@ -380,19 +408,27 @@ def formed_blocks(root: etree._Element) -> list[tuple[str, DomFacts, BlockForm]]
     blocks, hidden = _walk(root)
     if place_streamed_parts(root, hidden):
         blocks, hidden = _walk(root)
-    shown = shown_by_script(hidden, sum(len(block[0]) for block in blocks))
+    shown = shown_by_script(hidden, sum(len(text) for text, facts, *_ in blocks if not facts["hidden"]))
     if shown:
         blocks, _ = _walk(root, shown)
-    blocks = join_continued_sentences(blocks)
+    blocks = join_continued_sentences(without_hidden_copies(blocks))
     # Subtrees are complete only now that the walk has left every element (lxml's
     # tree closes what the page left open, so each start has its end).
     return [(text, DomFacts(**facts, subtrees=_distinct_subtrees(owner)), form)
             for text, facts, owner, form in blocks]
 
 
+def without_hidden_copies(blocks: list) -> list:
+    """`blocks` (text, DOM facts as a dict, ...) but the hidden ones whose text a shown
+    block holds too: the mobile copy of a menu, a dialog holding a copy of the article."""
+    shown = {text for text, facts, *_ in blocks if not facts["hidden"]}
+    return [block for block in blocks if not (block[1]["hidden"] and block[0] in shown)]
+
+
 def _walk(root: etree._Element, shown: frozenset = frozenset()):
-    """The blocks of text (text, DOM facts but the subtrees, container) of the page, and
-    the outermost hidden elements the walk skipped (but those `shown`)."""
+    """The blocks of text (text, DOM facts but the subtrees, container) of the page, those
+    the page hides marked `hidden` (but inside the elements `shown`), and the outermost
+    hidden elements."""
     writer = _BlockWriter()
     stack: list[_Open] = []
     site = page_site(root)
@@ -400,23 +436,29 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
     open_links = 0
     skipped = None
     hidden = []
+    set_aside = []  # the shown text read before each hidden element the walk is inside
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
             attrs = element.attrib
-            if tag in SKIPPED_TAGS or not tag or (is_hidden(attrs) and element not in shown):
-                if tag and tag not in SKIPPED_TAGS:
-                    hidden.append(element)
+            hides = (bool(tag) and tag not in SKIPPED_TAGS and is_hidden(attrs)
+                     and element not in shown)
+            if hides and not (stack and stack[-1].hidden):
+                hidden.append(element)
+            # Hidden text inside a line (an inline element) is not a block of its own.
+            if tag in SKIPPED_TAGS or not tag or (hides and tag not in BLOCK_TAGS):
                 walker.skip_subtree()
                 skipped = element  # lxml may or may not send its "end": ignore it
                 if element.tail:
                     writer.add(element.tail, open_links > 0)
                 continue
-            if tag in BLOCK_TAGS:
+            if hides and not (stack and stack[-1].hidden):
+                set_aside.append(writer.set_aside())
+            elif tag in BLOCK_TAGS:
                 writer.flush(stack)
             serials += tag in BLOCK_TAGS
-            stack.append(_Open(tag, attrs, stack[-1] if stack else None, serials))
+            stack.append(_Open(tag, attrs, stack[-1] if stack else None, serials, hides))
             if tag in FORM_TAGS:
                 writer.forms.start(tag, attrs)
             if tag == "a":
@@ -433,7 +475,10 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
         else:
             if tag in BLOCK_TAGS:
                 writer.flush(stack)
-            stack.pop().close()
+            closed = stack.pop()
+            closed.close()
+            if closed.hidden and not (stack and stack[-1].hidden):
+                writer.resume(set_aside.pop())
             if tag in FORM_TAGS:
                 writer.forms.end()
             if tag == "a":

@@ -24,12 +24,18 @@ _WORD = re.compile(r"[^\W\d_]+")
 def join_continued_sentences(blocks: list) -> list:
     """`blocks` (text, DOM facts as a dict, container, form), each block that continues
     the sentence of the one before it joined to it with a space (the facts and form of
-    the first, the counts in `ADDED_FACTS` added up, the links and images of both)."""
+    the first, the counts in `ADDED_FACTS` added up, the links and images of both).
+    Hidden blocks (facts `hidden`) are not on screen between two shown ones: the blocks
+    before a block are those shown as it is."""
     joined: list = []
+    last: dict[bool, int] = {}  # hidden or not: where the last such block is in `joined`
     for block in blocks:
-        if joined and _continues(joined[-1], block):
-            joined[-1] = _joined(joined[-1], block)
+        hidden = block[1].get("hidden", False)
+        before = last.get(hidden)
+        if before is not None and _continues(joined[before], block):
+            joined[before] = _joined(joined[before], block)
         else:
+            last[hidden] = len(joined)
             joined.append(block)
     return joined
 

@@ -204,7 +204,7 @@ def with_transport_charset(data: bytes, charset: str | None) -> str | bytes:
 def page_blocks(root: etree._Element) -> list[str]:
     """Every visible block of text on the page, in document order: the whole page as a
     naive scraper or a browser's innerText sees it, navigation and footers included."""
-    return [text for text, _ in dom_blocks(root)]
+    return [text for text, facts in dom_blocks(root) if not facts.hidden]
 
 
 _HTML_MARKERS = re.compile(

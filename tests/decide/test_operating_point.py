@@ -29,6 +29,22 @@ def test_a_page_the_model_is_unsure_of_keeps_its_best_paragraphs():
     assert kept(OperatingPoint(0.30, relative=0.7), UNSURE_PAGE) == [False, True, True, False, False]
 
 
+# A page with no article: its newsletter line the best of a low lot.
+NO_BODY = Document.from_texts(["Home", "Sign up for our newsletter and never miss a story!",
+                               "Stoneware mugs and bowls, made in Devon", "Privacy policy"])
+NO_BODY_SCORES = np.array([0.01, 0.19, 0.17, 0.01])
+
+
+def test_on_a_page_with_no_sure_body_a_line_the_lexicons_name_as_junk_is_not_kept():
+    point = OperatingPoint(0.5, relative=0.5)
+    assert kept(point, NO_BODY_SCORES, NO_BODY) == [False, False, True, False]
+    for threshold, mask in zip([0.15, 0.18, 0.5], point.kept_at(NO_BODY, NO_BODY_SCORES, [0.15, 0.18, 0.5])):
+        assert mask.tolist() == kept(dataclasses.replace(point, threshold=threshold), NO_BODY_SCORES, NO_BODY)
+    # Where a paragraph reaches the threshold, the cue line is judged by its score alone.
+    assert kept(point.at(0.18), NO_BODY_SCORES, NO_BODY) == [False, True, False, False]
+    assert kept(point.at(0.15), np.array([0.01, 0.19, 0.6, 0.01]), NO_BODY) == [False, True, True, False]
+
+
 def test_a_reading_reports_the_smoothed_scores_and_the_threshold_it_held_them_to():
     point = OperatingPoint(0.30, relative=0.7, smoother=Smoother(weight=0.5, certainty=0.45))
     reading = point.read(PRODUCT, UNSURE_PAGE)

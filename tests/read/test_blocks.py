@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from filterkit.read.blocks import DomFacts, dom_blocks
-from filterkit.read.html import parse_html
+from filterkit.read.html import page_blocks, parse_html
 
 PAGE = """<!DOCTYPE html>
 <html><head><title>Tram line | Gazette</title><script>var x = "never text";</script></head>
@@ -34,12 +34,40 @@ def _facts(text: str) -> DomFacts:
     return dict(_blocks())[text]
 
 
-def test_blocks_come_in_reading_order_without_script_or_hidden_text():
+def test_blocks_come_in_reading_order_without_script_and_hidden_text_marked_hidden():
     assert [text for text, _ in _blocks()] == [
         "Home", "News", "Tram line to reach new hospital",
         "The council voted on Tuesday to extend the tram line to the new hospital.",
         "What happens next", "Station Road first;", "then the towpath.", "Cost", "48 million",
-        'route = ["Station Road", "Towpath"]', "Great news, finally!", "© 2025 Gazette",
+        'route = ["Station Road", "Towpath"]', "Great news, finally!", "Hidden promo", "© 2025 Gazette",
+    ]
+    assert [text for text, facts in _blocks() if facts.hidden] == ["Hidden promo"]
+    assert "stylehidden" in _facts("Hidden promo").tokens.split()
+    assert "stylehidden" not in _facts("© 2025 Gazette").tokens.split()
+
+
+def test_the_whole_page_rendering_is_what_the_screen_shows():
+    assert "Hidden promo" not in page_blocks(parse_html(PAGE))
+    assert "Great news, finally!" in page_blocks(parse_html(PAGE))
+
+
+HIDDEN_SLIDES = """<html><body><main><div class="gallery">
+  <section class="slide active"><h2>1. A laundry bag</h2><p>It folds flat in a drawer.</p></section>
+  <section class="slide" style="display: none"><h2>2. A pillow</h2><p>For those who sleep on their side.</p></section>
+  <section class="slide" hidden><h2>3. A lamp</h2><p>It dims <span style="display:none">(ad)</span>by itself at night.</p></section>
+</div>
+<nav class="menu"><a href="/">Home</a> <a href="/shop">Shop</a></nav>
+<div class="mobile-menu" style="display:none"><nav><a href="/">Home</a> <a href="/shop">Shop</a></nav></div>
+</main></body></html>"""
+
+
+def test_hidden_slides_are_read_and_hidden_copies_of_shown_text_are_not():
+    blocks = dom_blocks(parse_html(HIDDEN_SLIDES))
+    assert [(text, facts.hidden) for text, facts in blocks] == [
+        ("1. A laundry bag", False), ("It folds flat in a drawer.", False),
+        ("2. A pillow", True), ("For those who sleep on their side.", True),
+        ("3. A lamp", True), ("It dims by itself at night.", True),  # hidden inside a line: not text
+        ("Home Shop", False),
     ]
 
 
@@ -94,3 +122,23 @@ def test_any_run_of_whitespace_in_a_block_becomes_one_space():
     # The <p> holds both blocks: their words and characters as shown.
     assert dom_blocks(parse_html(page))[0][1].subtrees[0][:2] == (6 + 3, len("Two words, then a line break.")
                                                                     + len("And bold text"))
+
+
+def test_hidden_blocks_between_the_lines_of_one_sentence_do_not_split_it():
+    markup = ("<html><body><div class='story'><p>The council voted on Tuesday to extend</p>"
+              "<div class='tooltip' style='display:none'><p>What is a tram?</p></div>"
+              "<p>the tram line to the new hospital.</p></div></body></html>")
+    blocks = dom_blocks(parse_html(markup))
+    assert [(text, facts.hidden) for text, facts in blocks] == [
+        ("The council voted on Tuesday to extend the tram line to the new hospital.", False),
+        ("What is a tram?", True),
+    ]
+
+
+def test_shown_text_around_a_hidden_block_stays_one_line():
+    markup = ("<html><body><div class='menu'>Resources <div hidden><a href='/a'>Archive</a></div>"
+              "Blog Case studies</div></body></html>")
+    blocks = dom_blocks(parse_html(markup))
+    assert [(text, facts.hidden) for text, facts in blocks] == [
+        ("Archive", True), ("Resources Blog Case studies", False)]
+    assert page_blocks(parse_html(markup)) == ["Resources Blog Case studies"]
