@@ -91,16 +91,17 @@ class OperatingPoint:
         """One reading of a document's body scores: smoothing, its threshold, and no line
         that repeats the document's known title (the title is emitted separately)."""
         smoothed = self.smoother.smooth(scores)
-        threshold = self.page_threshold(smoothed)
-        kept = (smoothed >= threshold) & ~title_repeats(document)
-        if len(smoothed) and smoothed.max() < self.threshold:  # no paragraph sure to be body
-            kept &= ~named_junk(document, kept)
-        return Reading(kept, smoothed, threshold)
+        kept = self._kept(document, smoothed, [self.threshold])[0]
+        return Reading(kept, smoothed, self.page_threshold(smoothed))
 
     def kept_at(self, document: Document, scores, thresholds: Sequence[float]) -> np.ndarray:
         """What one reading keeps at each of `thresholds` (in place of this point's own):
         a (thresholds, paragraphs) mask, for choosing a threshold."""
-        smoothed = self.smoother.smooth(scores)
+        return self._kept(document, self.smoother.smooth(scores), thresholds)
+
+    def _kept(self, document: Document, smoothed: np.ndarray, thresholds: Sequence[float]) -> np.ndarray:
+        """The (thresholds, paragraphs) mask of what these smoothed scores keep at each
+        threshold: the decision rule, in one place for `read` and `kept_at`."""
         thresholds = np.asarray(thresholds, dtype=np.float64)
         cuts = np.array([page_threshold(smoothed, t, self.relative) for t in thresholds])
         kept = (smoothed[None, :] >= cuts[:, None]) & ~title_repeats(document)[None, :]

@@ -444,7 +444,8 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
             attrs = element.attrib
             hides = (bool(tag) and tag not in SKIPPED_TAGS and is_hidden(attrs)
                      and element not in shown)
-            if hides and not (stack and stack[-1].hidden):
+            outermost_hidden = hides and not (stack and stack[-1].hidden)
+            if outermost_hidden:
                 hidden.append(element)
             # Hidden text inside a line (an inline element) is not a block of its own.
             if tag in SKIPPED_TAGS or not tag or (hides and tag not in BLOCK_TAGS):
@@ -453,7 +454,7 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
                 if element.tail:
                     writer.add(element.tail, open_links > 0)
                 continue
-            if hides and not (stack and stack[-1].hidden):
+            if outermost_hidden:
                 set_aside.append(writer.set_aside())
             elif tag in BLOCK_TAGS:
                 writer.flush(stack)
