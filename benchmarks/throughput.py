@@ -5,8 +5,11 @@
 On the same WCXB pages:
 - filterkit: `Filter.clean_many` over the pages' scraped-text rendering (trafilatura
   favor_recall, rendered beforehand and not timed): documents per second;
-- trafilatura: `trafilatura.extract` over the same pages' HTML: documents per second.
-Both run on one core (BLAS/OpenMP pools limited to one thread). Reported: each rate and
+- trafilatura: `trafilatura.extract` over the same pages' HTML: documents per second;
+- datatrove's rule filters over the same texts, when datatrove is installed: its C4 line
+  filter (`C4QualityFilter`, which drops lines) and FineWeb's (`FineWebQualityFilter`,
+  which keeps or drops a document): documents per second.
+All run on one core (BLAS/OpenMP pools limited to one thread). Reported: each rate and
 their ratio, and the wall time from process start to the first cleaned document for
 `filterkit clean SEED` (median of a few runs) next to `python -c pass` for scale.
 """
@@ -85,6 +88,7 @@ def main(argv=None) -> int:
         # Each pass starts cold: no paragraph's features remembered from the one before.
         filterkit_rate = rate(lambda items: list(cleaner.clean_many(items)), texts, before_each=forget_seen_texts)
         trafilatura_rate = rate(lambda items: [trafilatura.extract(h) for h in items], html_pages, repeat=1)
+        rule_rates = {name: rate(run, texts) for name, run in rule_filters().items()}
 
     seed = args.seed or next(iter(sorted((SHARED / "seeds").glob("*.txt"))), None)
     startup = python_startup = None
@@ -97,11 +101,31 @@ def main(argv=None) -> int:
         "filterkit_text_docs_per_s": filterkit_rate,
         "trafilatura_extract_docs_per_s": trafilatura_rate,
         "ratio_filterkit_to_trafilatura": filterkit_rate / trafilatura_rate,
+        **{f"{name}_docs_per_s": value for name, value in rule_rates.items()},
+        **{f"ratio_filterkit_to_{name}": filterkit_rate / value for name, value in rule_rates.items()},
         "first_document_seconds": startup, "python_startup_seconds": python_startup,
         "cpu": os.cpu_count(), "threads": 1,
     }
     report(figures, args.json)
     return 0
+
+
+def rule_filters() -> dict:
+    """datatrove's C4 and FineWeb quality filters, each as a function over a list of texts;
+    none when datatrove (or spaCy, its English word tokenizer) is not installed
+    (`pip install ".[bench]"`)."""
+    try:
+        from datatrove.data import Document
+        from datatrove.pipeline.filters import C4QualityFilter, FineWebQualityFilter
+        import spacy  # noqa: F401  (the filters' English word tokenizer)
+    except ImportError:
+        print("datatrove or spaCy is not installed: its rule filters are not measured (pip install \".[bench]\")")
+        return {}
+
+    def run_filter(rule):
+        return lambda items: [rule.filter(Document(text=text, id=str(i))) for i, text in enumerate(items)]
+
+    return {"datatrove_c4": run_filter(C4QualityFilter()), "datatrove_fineweb": run_filter(FineWebQualityFilter())}
 
 
 def report(figures: dict, path: Path | None) -> None:

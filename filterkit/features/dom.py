@@ -19,7 +19,7 @@ A sample is a `(Document, index)` row whose paragraph carries `DomFacts` (see
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from itertools import chain
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -118,7 +118,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X):
         check_is_fitted(self, "n_features_out_")
         text = self.text_features_.transform(X)
-        markup = self.markup_model_.predict_proba(self._hashed(X))[:, 1]
+        markup = self._markup_scores(X)
         return np.hstack([text, self._dom_matrix(X, markup)]).astype(np.float32)
 
     def get_feature_names_out(self, input_features=None):
@@ -135,6 +135,14 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
 
     def _hashed(self, X):
         return hashed_ngrams([markup_text(_facts(doc, i)) for doc, i in X], self.n_hash_features)
+
+    def _markup_scores(self, X) -> np.ndarray:
+        """The markup model's junk score of each row, scored once per distinct markup (the
+        blocks of a list, a menu or an article's paragraphs share theirs)."""
+        texts = [markup_text(_facts(doc, i)) for doc, i in X]
+        distinct = {text: k for k, text in enumerate(dict.fromkeys(texts))}
+        scores = self.markup_model_.predict_proba(hashed_ngrams(list(distinct), self.n_hash_features))[:, 1]
+        return scores[[distinct[text] for text in texts]]
 
     def _fit_markup(self, X, y) -> np.ndarray:
         self.markup_model_, scores = fit_junk_model(self._hashed(X), y, self.markup_alpha, self.markup_folds,
@@ -198,31 +206,43 @@ def element_features(facts: list[DomFacts], texts: list[str]) -> np.ndarray:
 def container_features(facts: list[DomFacts], words: np.ndarray, markup: np.ndarray) -> np.ndarray:
     """Facts of the block's container: the blocks with the same class/id path and depth.
     `words`: each block's word count."""
-    keys = [(f.tokens, f.depth) for f in facts]
-    members: dict[tuple, list[int]] = defaultdict(list)
-    for i, key in enumerate(keys):
-        members[key].append(i)
-    total_words = words.sum() or 1.0
+    numbers: dict[tuple, int] = {}
+    container = np.array([numbers.setdefault((f.tokens, f.depth), len(numbers)) for f in facts], dtype=np.intp)
     out = np.zeros((len(facts), len(CONTAINER_FEATURES)))
-    for rows in members.values():
-        group_words = words[rows].sum()
-        out[rows, 0] = math.log1p(len(rows))
-        out[rows, 1] = math.log1p(group_words)
-        out[rows, 2] = group_words / total_words
-        out[rows, 3] = markup[rows].mean()
-    out[1:, 4] = [keys[i] == keys[i - 1] for i in range(1, len(keys))]
+    if not len(facts):
+        return out
+    blocks = np.bincount(container)
+    container_words = np.bincount(container, weights=words)
+    mean_markup = np.zeros(len(blocks))
+    mean_markup[container[blocks[container] == 1]] = markup[blocks[container] == 1]
+    for number in np.flatnonzero(blocks > 1):  # as numpy sums them, to the last bit
+        mean_markup[number] = markup[container == number].mean()
+    out[:, 0] = _log1p(blocks.astype(np.float64))[container]
+    out[:, 1] = _log1p(container_words)[container]
+    out[:, 2] = container_words[container] / (words.sum() or 1.0)
+    out[:, 3] = mean_markup[container]
+    out[1:, 4] = container[1:] == container[:-1]
     return out
 
 
 def subtree_features(facts: list[DomFacts], words: np.ndarray) -> np.ndarray:
     """What each of a block's nearest block-level ancestors holds; -1 above the page's top.
     `words`: each block's word count."""
-    out = np.full((len(facts), len(SUBTREE_FEATURES)), -1.0)
-    page_words = int(words.sum()) or 1
-    for row, f in enumerate(facts):
-        for level, (words, chars, link_chars, blocks) in enumerate(f.subtrees[:SUBTREE_LEVELS]):
-            out[row, 5 * level:5 * level + 5] = (
-                math.log1p(words), words / page_words, link_chars / max(chars, 1),
-                math.log1p(blocks), math.log1p(words / max(blocks, 1)),
-            )
-    return out
+    n = len(facts)
+    out = np.full((n, SUBTREE_LEVELS, len(SUBTREE_FEATURES) // SUBTREE_LEVELS), -1.0)
+    levels = [f.subtrees[:SUBTREE_LEVELS] for f in facts]
+    counts = np.fromiter(map(len, levels), dtype=np.intp, count=n)
+    if counts.sum():
+        page_words = int(words.sum()) or 1
+        held, chars, link_chars, blocks = np.array(list(chain.from_iterable(levels)), dtype=np.float64).T
+        rows = np.repeat(np.arange(n), counts)
+        out[rows, np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)] = np.column_stack([
+            _log1p(held), held / page_words, link_chars / np.maximum(chars, 1),
+            _log1p(blocks), _log1p(held / np.maximum(blocks, 1)),
+        ])
+    return out.reshape(n, -1)
+
+
+def _log1p(values: np.ndarray) -> np.ndarray:
+    """log(1 + x) of each value, as `math.log1p` gives it (numpy's may differ in the last bit)."""
+    return np.fromiter(map(math.log1p, values.tolist()), dtype=np.float64, count=len(values))

@@ -25,7 +25,8 @@ A page read without these facts (a corpus built before them) gets -1 everywhere.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from itertools import chain
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,20 +71,33 @@ class _Element:
 
 
 def _elements(facts, words: np.ndarray, chars: np.ndarray) -> dict[int, _Element]:
+    """The block-level elements above the blocks, in the order the walk met them, each
+    summed over the blocks inside it."""
+    depths = np.fromiter((len(f.containers) for f in facts), dtype=np.intp, count=len(facts))
+    numbers = np.fromiter(chain.from_iterable(f.containers for f in facts), dtype=np.int64, count=depths.sum())
+    rows = np.repeat(np.arange(len(facts)), depths)
+    distinct, first, inverse = np.unique(numbers, return_index=True, return_inverse=True)
+
+    def summed(values) -> np.ndarray:
+        return np.bincount(inverse, weights=np.asarray(values, dtype=np.float64)[rows], minlength=len(distinct))
+
+    totals = np.column_stack([
+        summed(words.astype(np.int64)), summed(chars.astype(np.int64)),
+        summed([f.link_chars for f in facts]), summed([links_of(f) for f in facts]),
+        summed([f.site_links for f in facts]), np.bincount(inverse, minlength=len(distinct)),
+    ]).astype(np.int64).tolist()
+    last = np.zeros(len(distinct), dtype=np.intp)
+    np.maximum.at(last, inverse, rows)
+    starts = np.cumsum(depths) - depths
     elements: dict[int, _Element] = {}
-    for row, f in enumerate(facts):
-        for level, (number, shape) in enumerate(zip(f.containers, f.shapes)):
-            element = elements.get(number)
-            if element is None:
-                parent = f.containers[level - 1] if level else -1
-                element = elements[number] = _Element(parent, shape, f.containers[:level + 1], first=row)
-            element.words += int(words[row])
-            element.chars += int(chars[row])
-            element.link_chars += f.link_chars
-            element.links += links_of(f)
-            element.site_links += f.site_links
-            element.blocks += 1
-            element.last = row
+    for k in np.argsort(first, kind="stable").tolist():
+        row = int(rows[first[k]])
+        f, level = facts[row], int(first[k] - starts[row])
+        element = _Element(f.containers[level - 1] if level else -1, f.shapes[level], f.containers[:level + 1],
+                           first=row, last=int(last[k]))
+        (element.words, element.chars, element.link_chars, element.links, element.site_links,
+         element.blocks) = totals[k]
+        elements[int(distinct[k])] = element
     return elements
 
 
@@ -157,33 +171,47 @@ def region_features(facts, elements: dict[int, _Element], region: list[int], wor
     return out
 
 
+def _runs(elements: dict[int, _Element]) -> dict[tuple[int, int], tuple[int, float, float, float, float]]:
+    """Each run of sibling elements of one shape (cards of a grid, items of a list), by
+    (parent, shape): how many, their link share, log words per card, the share of them
+    that hold a link, and the share of their links that go to another page of the site."""
+    keys = [(e.parent, e.shape) for e in elements.values()]
+    run_of = {key: k for k, key in enumerate(dict.fromkeys(keys))}
+    members = np.array([run_of[key] for key in keys], dtype=np.intp)
+
+    def summed(values) -> np.ndarray:
+        return np.bincount(members, weights=np.array(values, dtype=np.float64), minlength=len(run_of))
+
+    values = list(elements.values())
+    length = np.bincount(members, minlength=len(run_of)).astype(np.float64)
+    links = summed([e.links for e in values])
+    table = np.column_stack([
+        length,
+        summed([e.link_chars for e in values]) / np.maximum(summed([e.chars for e in values]), 1),
+        summed([e.words for e in values]) / length,
+        summed([e.links > 0 for e in values]) / length,
+        summed([e.site_links for e in values]) / np.maximum(links, 1),
+    ]).tolist()
+    return {key: (int(length), link_share, math.log1p(words_per_card), linked_share, site_link_share)
+            for key, (length, link_share, words_per_card, linked_share, site_link_share) in zip(run_of, table)}
+
+
 def card_features(facts, elements: dict[int, _Element]) -> np.ndarray:
-    runs = Counter((e.parent, e.shape) for e in elements.values())
-    groups: dict[tuple[int, int], list[_Element]] = defaultdict(list)
-    for e in elements.values():
-        groups[(e.parent, e.shape)].append(e)
+    runs = _runs(elements)
     out = np.full((len(facts), len(CARD_FEATURES)), -1.0)
     for row, f in enumerate(facts):
         if not f.containers:
             continue
         own = elements[f.containers[-1]]
-        own_group = groups[(own.parent, own.shape)]
-        out[row, 8:] = (math.log1p(len(own_group)),
-                        sum(e.link_chars for e in own_group) / max(sum(e.chars for e in own_group), 1))
+        own_run = runs[(own.parent, own.shape)]
+        out[row, 8:] = (math.log1p(own_run[0]), own_run[1])
         for up in range(1, len(f.containers)):
             card = elements[f.containers[-1 - up]]
-            if card.blocks < 2 or runs[(card.parent, card.shape)] < 2:
+            length, link_share, log_words_per_card, linked_share, site_link_share = runs[(card.parent, card.shape)]
+            if card.blocks < 2 or length < 2:
                 continue
-            group = groups[(card.parent, card.shape)]
-            links = sum(e.links for e in group)  # (links_of each block)
-            out[row, :8] = (
-                math.log1p(len(group)), math.log1p(card.blocks),
-                math.log1p(sum(e.words for e in group) / len(group)),
-                sum(e.link_chars for e in group) / max(sum(e.chars for e in group), 1),
-                sum(e.links > 0 for e in group) / len(group),
-                sum(e.site_links for e in group) / max(links, 1),
-                card.first == row, up,
-            )
+            out[row, :8] = (math.log1p(length), math.log1p(card.blocks), log_words_per_card,
+                            link_share, linked_share, site_link_share, card.first == row, up)
             break
     return out
 
@@ -195,9 +223,10 @@ def links_of(f) -> int:
 
 
 def link_features(facts) -> np.ndarray:
-    out = np.zeros((len(facts), len(LINK_FEATURES)))
-    links = sum(links_of(f) for f in facts)
-    page_share = sum(f.site_links for f in facts) / links if links else 0.0
-    for row, f in enumerate(facts):
-        out[row] = (f.site_links / max(links_of(f), 1), f.external_links / max(links_of(f), 1), page_share)
-    return out
+    links = np.array([links_of(f) for f in facts], dtype=np.float64)
+    site = np.array([f.site_links for f in facts], dtype=np.float64)
+    external = np.array([f.external_links for f in facts], dtype=np.float64)
+    total = links.sum()
+    page_share = site.sum() / total if total else 0.0
+    return np.column_stack([site / np.maximum(links, 1), external / np.maximum(links, 1),
+                            np.full(len(facts), page_share)])

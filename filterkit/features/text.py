@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, OrderedDict
 from functools import lru_cache
+from itertools import chain, filterfalse, islice, repeat
 from typing import Sequence
 
 import numpy as np
+from scipy.sparse import csr_matrix
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import KFold, cross_val_predict
+from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from ..document import Document
@@ -49,7 +52,6 @@ _DATE = re.compile(
     re.I,
 )
 _BULLET = re.compile(r"^\s*(?:[-*•·▪►–—]|\d{1,3}[.)])\s")
-_SEPARATORS = re.compile(r"[|•·»›]|\s/\s")
 _TERMINAL = tuple('.!?…。！？"”’\')')
 
 SHAPE_FEATURES = (
@@ -79,10 +81,10 @@ def stoplist(language: str) -> frozenset[str]:
 
 def detect_language(tokens: Sequence[str]) -> str:
     """The language (of STOPLIST_LANGUAGES) whose stop list covers most of these tokens."""
-    sample = tokens[:400]
+    sample = Counter(tokens[:400])
     best, best_hits = "English", 0
     for language in STOPLIST_LANGUAGES:
-        hits = sum(map(stoplist(language).__contains__, sample))
+        hits = sum(map(sample.__getitem__, stoplist(language).intersection(sample)))
         if hits > best_hits:
             best, best_hits = language, hits
     return best
@@ -101,7 +103,7 @@ def lexical_text(text: str) -> str:
     """What the lexical model reads: the opening and closing words, with edge markers and
     a length marker, so that word weights carry what the words say beyond 'short line'
     (a subheading and 'Also Read' are both short; only the words tell them apart)."""
-    words = len(_WORD.findall(text))
+    words = len(list(islice(_WORD.finditer(text), 9)))  # counted up to 9: past 8, it is long
     length = "xxlen1" if words <= 1 else "xxlen3" if words <= 3 else "xxlen8" if words <= 8 else "xxlenlong"
     text = text.lower()
     if len(text) > 200:
@@ -118,6 +120,58 @@ _CONVERSATIONAL = frozenset("i me my mine im you your yours youre u thanks thank
 # Character ratios are read from the opening of a paragraph: enough to tell a menu or a
 # date line from prose, and it keeps long paragraphs cheap.
 _HEAD_CHARS = 300
+# The first character of each word of `_WORD`.
+_WORD_INITIAL = re.compile(r"\b\w")
+# What separates the items of a menu or a breadcrumb trail: these characters, and a
+# slash between spaces.
+_SEPARATOR_CHARACTERS = "|•·»›"
+_SPACED_SLASH = re.compile(r"\s/\s")
+
+
+def _letters(text: str) -> int:
+    return sum(map(str.isalpha, text))
+
+
+def _capitals(text: str) -> int:
+    return sum(map(str.isupper, text))
+
+
+def _digits(text: str) -> int:
+    return sum(map(str.isdigit, text))
+
+
+def _punctuation(text: str) -> int:
+    return len(_PUNCTUATION.findall(text))
+
+
+_CHARACTER_KINDS = (_letters, _capitals, _digits, _punctuation)
+# For each kind, the ASCII characters not of it: deleting them from ASCII text leaves
+# the characters of that kind, counted without a Python call per character.
+_ASCII_NOT_OF_KIND = tuple(bytes(c for c in range(128) if not count(chr(c))) for count in _CHARACTER_KINDS)
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
+def _character_counts(text: str) -> list[int]:
+    """How many of `text`'s characters are letters, capitals, digits (as `str.isalpha`,
+    `str.isupper` and `str.isdigit` tell) and punctuation (neither word nor space)."""
+    ascii_text = text.encode("ascii", "ignore")
+    counts = [len(ascii_text.translate(None, others)) for others in _ASCII_NOT_OF_KIND]
+    if len(ascii_text) < len(text):
+        beyond_ascii = _ASCII_RUNS.sub("", text)
+        counts = [n + count(beyond_ascii) for n, count in zip(counts, _CHARACTER_KINDS)]
+    return counts
+
+
+def _separator_count(text: str) -> int:
+    """How many separators `text` holds (no separator character is part of a spaced slash)."""
+    spaced_slashes = len(_SPACED_SLASH.findall(text)) if "/" in text else 0
+    return sum(map(text.count, _SEPARATOR_CHARACTERS)) + spaced_slashes
+
+
+def _found(pattern: re.Pattern, text: str, marks: tuple[str, ...]) -> bool:
+    """Whether `pattern` matches in `text`; every match holds one of `marks`, which are
+    looked for first."""
+    return any(map(text.__contains__, marks)) and pattern.search(text) is not None
 
 
 # Shapes of recent paragraphs, by text: settling reads a document's kept paragraphs
@@ -145,9 +199,8 @@ def shape_features(text: str, tokens: list[str], stopwords: frozenset[str]) -> l
     stripped = text.strip()
     head = text[:_HEAD_CHARS]
     head_chars = len(head) or 1
-    letters = sum(map(str.isalpha, head)) or 1
-    head_words = _WORD.findall(head)
-    capitalised = sum(1 for w in head_words if w[0].isupper())
+    letters, capitals, digits, punctuation = _character_counts(head)
+    initials = _WORD_INITIAL.findall(head)
     per_word = 1.0 / n_words if n_words else 0.0
     return [
         math.log1p(n_chars),
@@ -159,22 +212,22 @@ def shape_features(text: str, tokens: list[str], stopwords: frozenset[str]) -> l
         float(stripped.endswith(("…", "..."))),
         float(stripped[:1].isupper()),
         float(bool(_BULLET.match(text))),
-        capitalised / len(head_words) if head_words else 0.0,
-        sum(map(str.isupper, head)) / letters,
-        sum(map(str.isdigit, head)) / head_chars,
-        len(_PUNCTUATION.findall(head)) / head_chars,
-        float(bool(_URL.search(text))),
-        float(bool(_HANDLE.search(text))),
-        float(bool(_DATE.search(head))),
+        sum(map(str.isupper, initials)) / len(initials) if initials else 0.0,
+        capitals / (letters or 1),
+        digits / head_chars,
+        punctuation / head_chars,
+        float(_found(_URL, text, ("://", "."))),
+        float(_found(_HANDLE, text, ("@", "#"))),
+        float(bool(digits) and _DATE.search(head) is not None),
         float("©" in text or "(c)" in head.lower()),
-        min(len(_SEPARATORS.findall(head)), 10),
+        min(_separator_count(head), 10),
         sum(map(stopwords.__contains__, tokens)) * per_word,
         text.count(",") * per_word,
         float(stripped[:1] in "([" and stripped[-1:] in ")]"),
         min(text.count("!"), 5),
         min(text.count("?"), 5),
         sum(map(_CONVERSATIONAL.__contains__, tokens)) * per_word,
-        float(bool(_CLOCK_TIME.search(head))),
+        float(bool(digits) and _found(_CLOCK_TIME, head, (":",))),
         float(n_words <= 8 and bool(_SPEAKER.search(stripped))),
     ]
 
@@ -243,7 +296,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
     def _lexical_scores(self, X):
         if not self.lexical:
             return None
-        hashed = hashed_ngrams([lexical_text(doc.paragraphs[i].text) for doc, i in X], self.n_hash_features)
+        hashed = lexical_ngrams([doc.paragraphs[i].text for doc, i in X], self.n_hash_features)
         return self.lexical_model_.predict_proba(hashed)[:, 1]
 
     # --- features ---------------------------------------------------------------------
@@ -263,7 +316,7 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
     def _document_matrix(self, doc: Document, lexical) -> np.ndarray:
         texts = [p.text for p in doc.paragraphs]
         tokens = [_WORD.findall(t.lower()) for t in texts]
-        stopwords = detect_stoplist([t for ts in tokens for t in ts])
+        stopwords = detect_stoplist(list(chain.from_iterable(tokens)))
         # Menus, share bars and comment threads repeat their lines: measure each text once.
         shapes = {t: text_shape(t, ts, stopwords) for t, ts in dict(zip(texts, tokens)).items()}
         shape = np.array([shapes[t] for t in texts], dtype=np.float64).reshape(len(texts), len(SHAPE_FEATURES))
@@ -283,15 +336,57 @@ class ParagraphFeatures(TransformerMixin, BaseEstimator):
 
 
 def hashed_ngrams(texts: list[str], n_features: int):
-    """Word unigrams and bigrams hashed into `n_features` columns (l2-normalised);
-    identical texts are hashed once."""
-    vectorizer = HashingVectorizer(
-        n_features=n_features, ngram_range=(1, 2), alternate_sign=False,
-        token_pattern=r"(?u)\b\w+\b", lowercase=False, norm="l2",
-    )
+    """Word unigrams and bigrams hashed into `n_features` columns (l2-normalised), as
+    `HashingVectorizer(ngram_range=(1, 2), lowercase=False, alternate_sign=False)` hashes
+    them; identical texts are hashed once."""
+    hasher = FeatureHasher(n_features=n_features, input_type="pair", alternate_sign=False)
     distinct = {text: k for k, text in enumerate(dict.fromkeys(texts))}
-    hashed = vectorizer.transform(list(distinct))
-    return hashed[[distinct[text] for text in texts]]
+    hashed = hasher.transform(zip(word_ngrams(text), repeat(1)) for text in distinct)
+    return normalize(hashed, norm="l2", copy=False)[[distinct[text] for text in texts]]
+
+
+def word_ngrams(text: str) -> list[str]:
+    """The words of `text`, then each two consecutive words joined by a space."""
+    words = _WORD.findall(text)
+    return words + list(map(" ".join, zip(words, words[1:])))
+
+
+# Hashed rows of recent paragraphs, by text and width: settling reads a document's kept
+# paragraphs again. Long paragraphs are not kept, as for shapes.
+LEXICAL_CACHE_SIZE = 2**15
+LEXICAL_CACHE_MAX_CHARS = 2000
+_remembered_rows: OrderedDict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+
+
+def lexical_ngrams(texts: list[str], n_features: int) -> csr_matrix:
+    """`hashed_ngrams` of the `lexical_text` of each text, the rows of recent texts remembered."""
+    rows = {text: _remembered_rows.get((text, n_features)) for text in texts}
+    unseen = [text for text, row in rows.items() if row is None]
+    if unseen:
+        hashed = hashed_ngrams([lexical_text(text) for text in unseen], n_features)
+        for text, row in zip(unseen, _matrix_rows(hashed)):
+            rows[text] = row
+            if len(text) <= LEXICAL_CACHE_MAX_CHARS:
+                _remembered_rows[text, n_features] = row
+        while len(_remembered_rows) > LEXICAL_CACHE_SIZE:
+            _remembered_rows.popitem(last=False)
+    return _stacked_rows([rows[text] for text in texts], n_features)
+
+
+def _matrix_rows(matrix: csr_matrix) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each row of `matrix` as its own column indices and values."""
+    bounds = matrix.indptr.tolist()
+    return [(matrix.indices[start:stop].copy(), matrix.data[start:stop].copy())
+            for start, stop in zip(bounds, bounds[1:])]
+
+
+def _stacked_rows(rows: list[tuple[np.ndarray, np.ndarray]], n_features: int) -> csr_matrix:
+    """The CSR matrix of these rows (of `_matrix_rows`)."""
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(indices) for indices, _ in rows], out=indptr[1:])
+    indices = np.concatenate([indices for indices, _ in rows])
+    values = np.concatenate([values for _, values in rows])
+    return csr_matrix((values, indices, indptr), shape=(len(rows), n_features))
 
 
 def fit_junk_model(hashed, y, alpha: float, folds: int, random_state: int, out_of_fold: bool = True):
@@ -374,11 +469,9 @@ def segment_features(tokens, shape: np.ndarray, lexical: np.ndarray, stopwords) 
     segment_prose = np.bincount(segment, weights=prose_words, minlength=count)
     main = int(np.argmax(segment_prose))
     conversational = shape[:, SHAPE_FEATURES.index("conversational")] * words
-    main_words = {w for i in np.flatnonzero(segment == main) for w in tokens[i] if w not in stopwords}
-    overlap = np.zeros(count)
-    for k in range(count):
-        seg_words = {w for i in np.flatnonzero(segment == k) for w in tokens[i] if w not in stopwords}
-        overlap[k] = len(seg_words & main_words) / len(seg_words) if seg_words else 0.0
+    segment_words = [set(chain.from_iterable(tokens[i] for i in np.flatnonzero(segment == k))).difference(stopwords)
+                     for k in range(count)]
+    overlap = np.array([_share(seg_words, segment_words[main]) for seg_words in segment_words])
     seg_words_total = np.bincount(segment, weights=words, minlength=count)
     seg_size = np.bincount(segment, minlength=count)
     safe_words = np.maximum(seg_words_total, 1.0)
@@ -437,7 +530,8 @@ def document_features(texts, tokens, shape: np.ndarray, title: str | None,
     duplicates, shared_opening = repetition(texts, tokens)
     title_tokens = _title_tokens(title, tokens, shape)
     in_run = (index >= run_start) & (index < run_stop)
-    run_overlap, document_overlap = topical_overlap(tokens, in_run, stopwords)
+    word_sets = [set(t) for t in tokens]
+    run_overlap, document_overlap = topical_overlap(word_sets, in_run, stopwords)
     return np.column_stack([
         index / max(n - 1, 1),
         np.log1p(index),
@@ -453,32 +547,35 @@ def document_features(texts, tokens, shape: np.ndarray, title: str | None,
         words / (words.max() or 1.0),
         duplicates,
         shared_opening,
-        [_jaccard(set(t), title_tokens) for t in tokens],
+        [_jaccard(words, title_tokens) for words in word_sets],
         ((words >= 3) & (words <= 25) & (ends_terminal == 0)).astype(float),
         run_overlap,
         document_overlap,
     ])
 
 
-def topical_overlap(tokens, in_run, stopwords) -> tuple[np.ndarray, np.ndarray]:
-    """Share of a paragraph's content words found in *other* paragraphs: of the densest
-    run, and of the whole document. A subheading shares words with the article around
-    it; 'Also Read', a menu or a teaser for another story does not."""
-    content = [set(t for t in ts if t not in stopwords and not t.isdigit()) for ts in tokens]
-    in_document, in_run_count = Counter(), Counter()
-    for words, inside in zip(content, in_run):
-        in_document.update(words)
-        if inside:
-            in_run_count.update(words)
-    run_overlap = np.zeros(len(tokens))
-    document_overlap = np.zeros(len(tokens))
-    for i, words in enumerate(content):
-        if not words:
-            continue
-        own = 1 if in_run[i] else 0
-        run_overlap[i] = sum(in_run_count[w] > own for w in words) / len(words)
-        document_overlap[i] = sum(in_document[w] > 1 for w in words) / len(words)
-    return run_overlap, document_overlap
+def topical_overlap(word_sets, in_run, stopwords) -> tuple[np.ndarray, np.ndarray]:
+    """Share of a paragraph's content words (of its set of words) found in *other*
+    paragraphs: of the densest run, and of the whole document. A subheading shares words
+    with the article around it; 'Also Read', a menu or a teaser for another story does not."""
+    content = [set(filterfalse(str.isdigit, words.difference(stopwords))) for words in word_sets]
+    in_document = Counter(chain.from_iterable(content))
+    in_run_count = Counter(chain.from_iterable(words for words, inside in zip(content, in_run) if inside))
+    in_other_paragraphs = _counted_more_than_once(in_document)
+    # A paragraph of the run finds its words in another of the run where they are twice.
+    run_words, in_run_twice = set(in_run_count), _counted_more_than_once(in_run_count)
+    run_overlap = [_share(words, in_run_twice if inside else run_words) for words, inside in zip(content, in_run)]
+    document_overlap = [_share(words, in_other_paragraphs) for words in content]
+    return np.array(run_overlap, dtype=np.float64), np.array(document_overlap, dtype=np.float64)
+
+
+def _counted_more_than_once(counts: Counter) -> set:
+    return {key for key, count in counts.items() if count > 1}
+
+
+def _share(words: set, found: set) -> float:
+    """The share of `words` in `found` (0 for no words)."""
+    return len(words & found) / len(words) if words else 0.0
 
 
 def window_mean(values: np.ndarray, window: int) -> np.ndarray:
@@ -508,7 +605,7 @@ def densest_run(values: np.ndarray) -> tuple[int, int]:
     """The contiguous run [start, stop) with the largest sum (Kadane)."""
     best, best_span = -math.inf, (0, 0)
     current, start = 0.0, 0
-    for i, value in enumerate(values):
+    for i, value in enumerate(values.tolist()):
         if current <= 0:
             current, start = value, i
         else:

@@ -12,7 +12,6 @@ from ..document import JUNK_TYPES
 _WORD = re.compile(r"\w+")
 
 _EDGE_SYMBOLS = re.compile(r"[\W_]+")
-_SPACES = re.compile(r"\s+")
 CONTAINS_MAX_WORDS = 40
 
 
@@ -68,7 +67,7 @@ class Lexicon:
 
 
 def normalise_cue_text(text: str) -> str:
-    text = _SPACES.sub(" ", text.strip().lower())
+    text = " ".join(text.lower().split())
     # Keep '(' as an opening: '(With inputs from agencies)' starts with '(with inputs'.
     if text.startswith("("):
         return text.rstrip(" .")

@@ -44,10 +44,11 @@ def make_pipeline(kind: str = "gbt", *, input: str = "text", window: int = 2,
 
 
 def forget_seen_texts() -> None:
-    """Empty the caches of per-text features (shape, cue) that settling and repeated
-    boilerplate fill; benchmarks call this so that every pass starts cold."""
+    """Empty the caches of per-text features (shape, hashed words, cue) that settling and
+    repeated boilerplate fill; benchmarks call this so that every pass starts cold."""
     from ..features.cues import _cue_code
-    from ..features.text import _remembered_shape
+    from ..features.text import _remembered_rows, _remembered_shape
 
     _remembered_shape.cache_clear()
+    _remembered_rows.clear()
     _cue_code.cache_clear()

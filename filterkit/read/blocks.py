@@ -259,6 +259,7 @@ def page_site(root: etree._Element) -> str:
     return sites.most_common(1)[0][0] if sites else ""
 
 
+@lru_cache(maxsize=4096)  # a page repeats its links, and a site its pages'
 def _host(href: str) -> str:
     href = href.strip()
     if not href.startswith(("http://", "https://", "//")):
@@ -336,7 +337,9 @@ class _BlockWriter:
                 self._carry_marks(shown=False)
             return
         raw = "".join(self.pieces)
-        words = without_invisible_characters(raw).split()
+        # Most pieces between two boundaries are the page's indentation: no invisible
+        # character is white space, so there is nothing to remove from it.
+        words = [] if raw.isspace() else without_invisible_characters(raw).split()
         if words:
             text = " ".join(words)  # runs of whitespace become one space, as on screen
             if not self.site_links + self.external_links and self.open_targets:
@@ -439,8 +442,8 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
     set_aside = []  # the shown text read before each hidden element the walk is inside
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if event == "start":
+            tag = element.tag.lower() if isinstance(element.tag, str) else ""
             attrs = element.attrib
             hides = (bool(tag) and tag not in SKIPPED_TAGS and is_hidden(attrs)
                      and element not in shown)
@@ -474,6 +477,7 @@ def _walk(root: etree._Element, shown: frozenset = frozenset()):
         elif element is skipped:
             skipped = None
         else:
+            tag = stack[-1].tag
             if tag in BLOCK_TAGS:
                 writer.flush(stack)
             closed = stack.pop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Iterator, NamedTuple
 
 from ..document import Document, Paragraph
@@ -269,10 +270,10 @@ class _LimitCounts:
     def wrapping(self) -> tuple[int, _Wrapping | None]:
         """How many lines reach the limit most lines reach (the widest of equals), and
         where the text is wrapped, if it is wrapped at that limit."""
-        reaching = _running_sums(self.reaching)
+        reaching = list(accumulate(self.reaching))
         limit = max(range(MIN_COLUMNS, MAX_COLUMNS + 1), key=lambda w: (reaching[w], w))
         hits, against, ends_within, sentence_ends_reaching = (
-            _running_sums(counts)[limit]
+            _count_at(counts, limit)
             for counts in (self.reaching, self.against, self.ends_within, self.sentence_ends_reaching))
         # Lines that end a sentence and reach the limit say little: scraped sentences do.
         wrapped_lines = hits - sentence_ends_reaching
@@ -289,9 +290,5 @@ def _count_range(starts_and_ends: list[int], lowest: int, highest: int, step: in
         starts_and_ends[highest + 1] -= step
 
 
-def _running_sums(starts_and_ends: list[int]) -> list[int]:
-    sums, total = [], 0
-    for change in starts_and_ends:
-        total += change
-        sums.append(total)
-    return sums
+def _count_at(starts_and_ends: list[int], limit: int) -> int:
+    return sum(starts_and_ends[:limit + 1])
