@@ -10,6 +10,9 @@ from filterkit.features.text import (
     SHAPE_FEATURES,
     ParagraphFeatures,
     densest_run,
+    hashed_ngrams,
+    lexical_ngrams,
+    lexical_text,
     paragraph_rows,
     shape_features,
     stoplist,
@@ -141,6 +144,17 @@ def test_the_html_model_reads_text_dom_and_cue_features_under_their_own_names():
     assert column(features, matrix, "cue_comment")[reply] == 1.0
     assert column(features, matrix, "cue_comment@-1")[reply + 1] == 1.0
     assert column(features, matrix, "inside_nav")[texts.index("Home")] == 1.0
+
+
+def test_remembered_hashed_words_are_the_hashed_words():
+    texts = [p.text for p in ARTICLE.paragraphs] + ["Home", "Also Read", "Home", "word " * 600 + "end."]
+    expected = hashed_ngrams([lexical_text(text) for text in texts], 2**18).toarray()
+    forget_seen_texts()
+    cold = lexical_ngrams(texts, 2**18).toarray()
+    warm = lexical_ngrams(list(reversed(texts)), 2**18).toarray()[::-1]
+    assert (cold == expected).all() and (warm == expected).all()
+    assert (lexical_ngrams(texts[:3], 2**10).toarray() == hashed_ngrams(
+        [lexical_text(text) for text in texts[:3]], 2**10).toarray()).all()
 
 
 def test_remembered_shapes_are_the_shapes():
