@@ -214,7 +214,8 @@ def container_features(facts: list[DomFacts], words: np.ndarray, markup: np.ndar
     blocks = np.bincount(container)
     container_words = np.bincount(container, weights=words)
     mean_markup = np.zeros(len(blocks))
-    mean_markup[container[blocks[container] == 1]] = markup[blocks[container] == 1]
+    alone = blocks[container] == 1
+    mean_markup[container[alone]] = markup[alone]
     for number in np.flatnonzero(blocks > 1):  # as numpy sums them, to the last bit
         mean_markup[number] = markup[container == number].mean()
     out[:, 0] = _log1p(blocks.astype(np.float64))[container]

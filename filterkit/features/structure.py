@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import math
 from itertools import chain
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
@@ -77,15 +76,9 @@ def _elements(facts, words: np.ndarray, chars: np.ndarray) -> dict[int, _Element
     numbers = np.fromiter(chain.from_iterable(f.containers for f in facts), dtype=np.int64, count=depths.sum())
     rows = np.repeat(np.arange(len(facts)), depths)
     distinct, first, inverse = np.unique(numbers, return_index=True, return_inverse=True)
-
-    def summed(values) -> np.ndarray:
-        return np.bincount(inverse, weights=np.asarray(values, dtype=np.float64)[rows], minlength=len(distinct))
-
-    totals = np.column_stack([
-        summed(words.astype(np.int64)), summed(chars.astype(np.int64)),
-        summed([f.link_chars for f in facts]), summed([links_of(f) for f in facts]),
-        summed([f.site_links for f in facts]), np.bincount(inverse, minlength=len(distinct)),
-    ]).astype(np.int64).tolist()
+    per_block = np.column_stack([words, chars, [f.link_chars for f in facts], [links_of(f) for f in facts],
+                                 [f.site_links for f in facts], np.ones(len(facts))])
+    totals = _sums(inverse, per_block[rows], len(distinct)).astype(np.int64).tolist()
     last = np.zeros(len(distinct), dtype=np.intp)
     np.maximum.at(last, inverse, rows)
     starts = np.cumsum(depths) - depths
@@ -178,22 +171,21 @@ def _runs(elements: dict[int, _Element]) -> dict[tuple[int, int], tuple[int, flo
     keys = [(e.parent, e.shape) for e in elements.values()]
     run_of = {key: k for k, key in enumerate(dict.fromkeys(keys))}
     members = np.array([run_of[key] for key in keys], dtype=np.intp)
-
-    def summed(values) -> np.ndarray:
-        return np.bincount(members, weights=np.array(values, dtype=np.float64), minlength=len(run_of))
-
-    values = list(elements.values())
-    length = np.bincount(members, minlength=len(run_of)).astype(np.float64)
-    links = summed([e.links for e in values])
+    length, link_chars, chars, words, linked, links, site_links = _sums(members, np.array(
+        [(1, e.link_chars, e.chars, e.words, e.links > 0, e.links, e.site_links) for e in elements.values()],
+        dtype=np.float64).reshape(-1, 7), len(run_of)).T
     table = np.column_stack([
-        length,
-        summed([e.link_chars for e in values]) / np.maximum(summed([e.chars for e in values]), 1),
-        summed([e.words for e in values]) / length,
-        summed([e.links > 0 for e in values]) / length,
-        summed([e.site_links for e in values]) / np.maximum(links, 1),
+        length, link_chars / np.maximum(chars, 1), words / length, linked / length,
+        site_links / np.maximum(links, 1),
     ]).tolist()
     return {key: (int(length), link_share, math.log1p(words_per_card), linked_share, site_link_share)
             for key, (length, link_share, words_per_card, linked_share, site_link_share) in zip(run_of, table)}
+
+
+def _sums(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """Each column of `values` (a row per member) summed over the members of each of
+    `count` groups (`groups`: a member's group), in the members' order: a row per group."""
+    return np.column_stack([np.bincount(groups, weights=column, minlength=count) for column in values.T])
 
 
 def card_features(facts, elements: dict[int, _Element]) -> np.ndarray:
